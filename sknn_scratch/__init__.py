@@ -1,0 +1,21 @@
+"""sknn_scratch: the article's neural network, from scratch, for scikit-learn."""
+
+from ._classifier import ARTICLE_PARAMS, ScratchMLPClassifier
+from .activations import register_activation
+from .initializers import register_initializer
+from .losses import register_loss
+from .optimizers import register_optimizer
+from .schedules import register_schedule
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ARTICLE_PARAMS",
+    "ScratchMLPClassifier",
+    "__version__",
+    "register_activation",
+    "register_initializer",
+    "register_loss",
+    "register_optimizer",
+    "register_schedule",
+]

@@ -1,0 +1,553 @@
+"""What both estimators share: parameters, validation, the epoch loop.
+
+The network's arithmetic lives in :mod:`sknn_scratch._network`; this module
+turns it into a scikit-learn estimator: it checks parameters and data,
+resolves component names, runs epochs of mini-batches (or a full-batch
+optimizer), stops early, and keeps the fitted attributes scikit-learn's MLP
+has, with the same names and meaning.
+"""
+
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator, _fit_context
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import train_test_split
+from sklearn.utils import gen_batches, shuffle
+from sklearn.utils._chunking import get_chunk_n_rows
+from sklearn.utils._param_validation import HasMethods, Interval, Options
+from sklearn.utils.validation import _check_sample_weight, validate_data
+
+from ._interrupt import catch_interrupt
+from ._network import Network
+from .activations import ACTIVATIONS
+from .initializers import INITIALIZERS
+from .losses import LOSSES
+from .optimizers import OPTIMIZERS
+from .schedules import SCHEDULES
+
+NON_FINITE_MESSAGE = (
+    "Solver produced non-finite parameter weights. The input data may contain "
+    "large values and need to be preprocessed."
+)
+DIVERGENCE_ADVICE = (
+    " Training diverged: the weights of the last finite epoch were kept. "
+    "Lower learning_rate_init, scale the inputs (for example with "
+    "StandardScaler in a Pipeline), or raise alpha."
+)
+
+
+def _component(kind_methods):
+    """Constraint: a registered name, or an object with these methods."""
+    return [str, HasMethods(list(kind_methods))] if kind_methods else [str, object]
+
+
+class BaseScratchMLP(BaseEstimator):
+    """Base class of :class:`ScratchMLPClassifier` and :class:`ScratchMLPRegressor`.
+
+    Not to be used directly.
+    """
+
+    _parameter_constraints: dict = {
+        "hidden_layer_sizes": [
+            "array-like",
+            Interval(Integral, 1, None, closed="left"),
+        ],
+        "activation": _component(("forward", "derivative")),
+        "output_activation": [None] + _component(("forward", "derivative")),
+        "loss": _component(("loss", "gradient")),
+        "solver": [str, object],
+        "weight_init": [str, callable],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "batch_size": [
+            Options(str, {"auto"}),
+            Interval(Integral, 1, None, closed="left"),
+        ],
+        "learning_rate": _component(("learning_rate", "on_plateau")),
+        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "power_t": [Interval(Real, 0, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "shuffle": ["boolean"],
+        "random_state": ["random_state"],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "verbose": ["verbose"],
+        "warm_start": ["boolean"],
+        "momentum": [Interval(Real, 0, 1, closed="both")],
+        "nesterovs_momentum": ["boolean"],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="left")],
+        "beta_1": [Interval(Real, 0, 1, closed="left")],
+        "beta_2": [Interval(Real, 0, 1, closed="left")],
+        "epsilon": [Interval(Real, 0, None, closed="neither")],
+        "n_iter_no_change": [
+            Interval(Integral, 1, None, closed="left"),
+            Options(Real, {np.inf}),
+        ],
+        "max_fun": [Interval(Integral, 1, None, closed="left")],
+    }
+
+    # ------------------------------------------------------------------ fit
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Fit the network to data matrix X and targets y.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            The targets (class labels in classification, real numbers in
+            regression).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights; the loss is their weighted mean.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        return self._fit(X, y, sample_weight, incremental=False)
+
+    def _check_solver(self):
+        """True if the solver is stochastic (so ``partial_fit`` exists)."""
+        solver = self.solver
+        if isinstance(solver, str):
+            solver = OPTIMIZERS.get_factory(solver, missing_ok=True)
+        if not getattr(solver, "stochastic", True):
+            name = self.solver if isinstance(self.solver, str) else repr(self.solver)
+            raise AttributeError(
+                "partial_fit is only available for stochastic optimizers. "
+                f"{name} is not stochastic."
+            )
+        return True
+
+    def _hidden_layer_sizes(self):
+        sizes = self.hidden_layer_sizes
+        if not hasattr(sizes, "__iter__"):
+            sizes = [sizes]
+        sizes = list(sizes)
+        for size in sizes:
+            if not isinstance(size, Integral | np.integer) or isinstance(size, bool):
+                raise ValueError(
+                    "hidden_layer_sizes must hold integers, got "
+                    f"{self.hidden_layer_sizes!r}."
+                )
+        if np.any(np.array(sizes) <= 0):
+            raise ValueError(f"hidden_layer_sizes must be > 0, got {sizes}.")
+        return [int(s) for s in sizes]
+
+    def _fit(self, X, y, sample_weight, incremental):
+        hidden_layer_sizes = self._hidden_layer_sizes()
+        first_pass = not hasattr(self, "coefs_") or (
+            not self.warm_start and not incremental
+        )
+        X, Y, y_original = self._validate_input(X, y, incremental, reset=first_pass)
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
+        sample_weight = self._combine_weights(y_original, sample_weight, incremental)
+
+        self._resolve_components(Y, keep_optimizer=incremental and not first_pass)
+        Y = self._encode_targets(Y, X.dtype)
+        layer_units = [X.shape[1], *hidden_layer_sizes, Y.shape[1]]
+        if first_pass:
+            self._initialize(Y, layer_units, X.dtype)
+        else:
+            self._check_weights(layer_units, X.dtype)
+
+        network = Network(
+            self.coefs_,
+            self.intercepts_,
+            self.hidden_activation_,
+            self.output_activation_,
+            self.loss_function_,
+            alpha=self.alpha,
+        )
+        if getattr(self.optimizer_, "stochastic", True):
+            self._fit_stochastic(network, X, Y, y_original, sample_weight, incremental)
+        else:
+            self._fit_full_batch(network, X, Y, sample_weight)
+
+        if not all(np.isfinite(w).all() for w in self.coefs_ + self.intercepts_):
+            raise ValueError(NON_FINITE_MESSAGE)
+        return self
+
+    def _combine_weights(self, y, sample_weight, incremental):
+        """Hook for the classifier's ``class_weight``."""
+        return sample_weight
+
+    def _encode_targets(self, Y, dtype):
+        """Targets coded in the loss's range, in the input's dtype."""
+        return np.asarray(Y, dtype=dtype)
+
+    # --------------------------------------------------------- components
+
+    def _resolve_components(self, Y, keep_optimizer):
+        """Build the fitted components from the parameters (never changed)."""
+        self.hidden_activation_ = ACTIVATIONS.resolve(self.activation, "activation")
+        loss = LOSSES.resolve(self.loss, "loss")
+        output = self.output_activation
+        if output is None:
+            output = self._default_output_activation(loss, Y)
+        self.output_activation_ = ACTIVATIONS.resolve(output, "output_activation")
+        if hasattr(loss, "for_output"):
+            loss = loss.for_output(self.output_activation_)
+        self.loss_function_ = loss
+        self.weight_init_ = INITIALIZERS.resolve(self.weight_init, "weight_init")
+        if not callable(self.weight_init_):
+            raise ValueError(
+                f"weight_init must be an initializer name ({INITIALIZERS.names()}) "
+                f"or a callable (fan_in, fan_out, random_state, activation) -> "
+                f"(W, b); got {self.weight_init!r}."
+            )
+        self.learning_rate_schedule_ = SCHEDULES.resolve(
+            self.learning_rate, "learning_rate", power_t=self.power_t
+        )
+        if not (keep_optimizer and hasattr(self, "optimizer_")):
+            optimizer = OPTIMIZERS.resolve(
+                self.solver,
+                "solver",
+                momentum=self.momentum,
+                nesterovs_momentum=self.nesterovs_momentum,
+                beta_1=self.beta_1,
+                beta_2=self.beta_2,
+                epsilon=self.epsilon,
+            )
+            needed = (
+                ("initialize", "update")
+                if getattr(optimizer, "stochastic", True)
+                else ("minimize",)
+            )
+            missing = [m for m in needed if not callable(getattr(optimizer, m, None))]
+            if missing:
+                raise ValueError(
+                    f"The solver {self.solver!r} lacks {', '.join(missing)}(): a "
+                    "stochastic optimizer needs initialize() and update(), a "
+                    "full-batch one (stochastic = False) needs minimize()."
+                )
+            self.optimizer_ = optimizer
+            self._optimizer_ready = False
+
+    def _default_output_activation(self, loss, Y):
+        return "identity"
+
+    # ------------------------------------------------------- initialization
+
+    def _initialize(self, Y, layer_units, dtype):
+        """Set every fitted attribute for a first fit, as MLPClassifier does."""
+        self._rng = _fresh_random_state(self.random_state)
+        self.n_iter_ = 0
+        self.t_ = 0
+        self.n_outputs_ = Y.shape[1]
+        self.n_layers_ = len(layer_units)
+        self.out_activation_ = _name_of(self.output_activation_, self.output_activation)
+        self.coefs_, self.intercepts_ = [], []
+        for fan_in, fan_out in zip(layer_units[:-1], layer_units[1:]):
+            W, b = self.weight_init_(
+                fan_in, fan_out, self._rng, self.hidden_activation_
+            )
+            self.coefs_.append(np.asarray(W, dtype=dtype).reshape(fan_in, fan_out))
+            self.intercepts_.append(np.asarray(b, dtype=dtype).reshape(fan_out))
+        self.loss_curve_ = []
+        self.validation_loss_curve_ = None
+        self._no_improvement_count = 0
+        if self.early_stopping:
+            self.validation_scores_ = []
+            self.best_validation_score_ = -np.inf
+            self.best_loss_ = None
+        else:
+            self.validation_scores_ = None
+            self.best_validation_score_ = None
+            self.best_loss_ = np.inf
+        self._optimizer_ready = False
+
+    def _check_weights(self, layer_units, dtype):
+        """Take over ``coefs_``/``intercepts_`` (maybe set by the user) to train.
+
+        They are copied, so arrays a user assigned are never changed in place.
+        """
+        expected = list(zip(layer_units[:-1], layer_units[1:]))
+        coefs, intercepts = list(self.coefs_), list(self.intercepts_)
+        shapes = [np.shape(W) for W in coefs]
+        bias_shapes = [np.shape(b) for b in intercepts]
+        if shapes != expected or bias_shapes != [(n,) for _, n in expected]:
+            raise ValueError(
+                "The network's weights do not fit this data and these "
+                f"hidden_layer_sizes: expected coefs_ shapes {expected} and "
+                f"intercepts_ shapes {[(n,) for _, n in expected]}, got {shapes} "
+                f"and {bias_shapes}. Fit again without warm_start."
+            )
+        self.coefs_ = [np.array(W, dtype=dtype) for W in coefs]
+        self.intercepts_ = [np.array(b, dtype=dtype) for b in intercepts]
+        self.n_layers_ = len(layer_units)
+        self.out_activation_ = _name_of(self.output_activation_, self.output_activation)
+        if self.early_stopping and self.validation_scores_ is None:
+            self.validation_scores_ = []
+            self.best_validation_score_ = -np.inf
+            self.best_loss_ = None
+        elif not self.early_stopping and self.best_loss_ is None:
+            self.best_loss_ = np.inf
+            self.validation_scores_ = None
+            self.best_validation_score_ = None
+
+    # ------------------------------------------------------ the epoch loop
+
+    def _fit_stochastic(self, network, X, Y, y_original, sample_weight, incremental):
+        if self.early_stopping and incremental:
+            raise ValueError("partial_fit does not support early_stopping=True")
+        params = network.params
+        if not self._optimizer_ready:
+            self.optimizer_.initialize(params)
+            self._optimizer_ready = True
+            self._learning_rate = float(self.learning_rate_init)
+        # the optimizer updates network.params in place: keep the estimator's
+        # attributes pointing at those same arrays
+        self.coefs_, self.intercepts_ = network.coefs, network.intercepts
+
+        if self.early_stopping:
+            X, X_val, Y, Y_val, y_val, sample_weight, sw_val = self._split_validation(
+                X, Y, y_original, sample_weight
+            )
+            self.validation_loss_curve_ = self.validation_loss_curve_ or []
+        n_samples = X.shape[0]
+        batch_size = self._batch_size(n_samples)
+        sample_idx = np.arange(n_samples)
+        total_weight = (
+            n_samples if sample_weight is None else float(sample_weight.sum())
+        )
+        last_finite = [p.copy() for p in params]
+
+        self.n_iter_ = 0
+        with (
+            catch_interrupt() as interrupt,
+            np.errstate(over="ignore", invalid="ignore", divide="ignore"),
+        ):
+            for _ in range(self.max_iter):
+                if self.shuffle:
+                    sample_idx = shuffle(sample_idx, random_state=self._rng)
+                accumulated_loss = 0.0
+                for batch in gen_batches(n_samples, batch_size):
+                    idx = sample_idx[batch] if self.shuffle else batch
+                    sw = None if sample_weight is None else sample_weight[idx]
+                    if sw is not None and not sw.sum() > 0:
+                        continue  # nothing to learn from a batch of zero weight
+                    batch_loss = network.backprop(X[idx], Y[idx], sw)
+                    self.optimizer_.update(params, network.grads, self._learning_rate)
+                    weight = (batch.stop - batch.start) if sw is None else sw.sum()
+                    accumulated_loss += batch_loss * weight
+                    if interrupt.requested:
+                        break
+
+                self.n_iter_ += 1
+                self.t_ += n_samples
+                self.loss_ = accumulated_loss / total_weight if total_weight else 0.0
+                if not np.isfinite(self.loss_) or not _all_finite(params):
+                    for param, good in zip(params, last_finite):
+                        np.copyto(param, good)
+                    self.loss_curve_.append(self.loss_)
+                    raise ValueError(NON_FINITE_MESSAGE + DIVERGENCE_ADVICE)
+                for good, param in zip(last_finite, params):
+                    np.copyto(good, param)
+                self.loss_curve_.append(self.loss_)
+
+                message = f"Iteration {self.n_iter_}, loss = {self.loss_:.8f}"
+                if self.early_stopping:
+                    self._record_validation(network, X_val, Y_val, y_val, sw_val)
+                    message += f", validation score = {self.validation_scores_[-1]:.6f}"
+                else:
+                    self._update_no_improvement(self.loss_ > self.best_loss_ - self.tol)
+                    self.best_loss_ = min(self.best_loss_, self.loss_)
+                if self.verbose:
+                    print(message)
+                if interrupt.requested:
+                    warnings.warn(
+                        "Training interrupted by user. The estimator keeps the "
+                        f"weights after {self.n_iter_} epoch(s), the last one "
+                        "cut short; press Ctrl-C twice to abort at once.",
+                        UserWarning,
+                        stacklevel=4,
+                    )
+                    break
+
+                self._learning_rate = self.learning_rate_schedule_.learning_rate(
+                    self._learning_rate,
+                    learning_rate_init=float(self.learning_rate_init),
+                    epoch=self.n_iter_,
+                    t=self.t_,
+                    max_iter=self.max_iter,
+                )
+                if self._no_improvement_count > self.n_iter_no_change:
+                    if self._stop_on_plateau():
+                        break
+                if incremental:
+                    break
+                if self.n_iter_ == self.max_iter:
+                    warnings.warn(
+                        f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) "
+                        "reached and the optimization hasn't converged yet.",
+                        ConvergenceWarning,
+                        stacklevel=4,
+                    )
+
+        if self.early_stopping:
+            self.coefs_ = self._best_coefs
+            self.intercepts_ = self._best_intercepts
+
+    def _batch_size(self, n_samples):
+        if self.batch_size == "auto":
+            return min(200, n_samples)
+        if self.batch_size > n_samples:
+            warnings.warn(
+                "Got `batch_size` less than 1 or larger than sample size. It is "
+                "going to be clipped",
+                stacklevel=5,
+            )
+        return int(np.clip(self.batch_size, 1, n_samples))
+
+    def _update_no_improvement(self, no_improvement):
+        self._no_improvement_count = (
+            self._no_improvement_count + 1 if no_improvement else 0
+        )
+
+    def _stop_on_plateau(self):
+        """The stopping rule fired: stop, or let the schedule lower the rate."""
+        if self.early_stopping:
+            message = (
+                f"Validation score did not improve more than tol={self.tol:f} "
+                f"for {self.n_iter_no_change} consecutive epochs."
+            )
+        else:
+            message = (
+                f"Training loss did not improve more than tol={self.tol:f} for "
+                f"{self.n_iter_no_change} consecutive epochs."
+            )
+        new_rate = self.learning_rate_schedule_.on_plateau(self._learning_rate)
+        if new_rate is None:
+            if self.verbose:
+                print(message + " Stopping.")
+            return True
+        self._learning_rate = float(new_rate)
+        self._no_improvement_count = 0
+        if self.verbose:
+            print(message + f" Setting learning rate to {self._learning_rate:f}")
+        return False
+
+    # ------------------------------------------------------ early stopping
+
+    def _split_validation(self, X, Y, y_original, sample_weight):
+        stratify = y_original if self._stratify_validation(Y) else None
+        arrays = [X, Y, y_original] + ([] if sample_weight is None else [sample_weight])
+        split = train_test_split(
+            *arrays,
+            random_state=self._rng,
+            test_size=self.validation_fraction,
+            stratify=stratify,
+        )
+        X_train, X_val, Y_train, Y_val, _, y_val = split[:6]
+        sw_train, sw_val = (None, None) if sample_weight is None else split[6:]
+        if X_val.shape[0] < 2:
+            raise ValueError(
+                "The validation set is too small. Increase 'validation_fraction' "
+                "or the size of your dataset."
+            )
+        if not hasattr(self, "_best_coefs") or not self._best_coefs:
+            self._best_coefs = [W.copy() for W in self.coefs_]
+            self._best_intercepts = [b.copy() for b in self.intercepts_]
+        return X_train, X_val, Y_train, Y_val, y_val, sw_train, sw_val
+
+    def _stratify_validation(self, Y):
+        return False
+
+    def _record_validation(self, network, X_val, Y_val, y_val, sw_val):
+        Z, A = network.feedforward(X_val)
+        self.validation_loss_curve_.append(
+            float(self.loss_function_.loss(Y_val, A, sw_val))
+        )
+        score = self._validation_score(Z, A, y_val, sw_val)
+        self.validation_scores_.append(score)
+        self._update_no_improvement(score < self.best_validation_score_ + self.tol)
+        if score > self.best_validation_score_:
+            self.best_validation_score_ = score
+            self._best_coefs = [W.copy() for W in self.coefs_]
+            self._best_intercepts = [b.copy() for b in self.intercepts_]
+
+    # ---------------------------------------------------------- full batch
+
+    def _fit_full_batch(self, network, X, Y, sample_weight):
+        x, n_iter, loss = self.optimizer_.minimize(
+            lambda v: network.loss_and_gradient(v, X, Y, sample_weight),
+            network.pack(network.params),
+            max_iter=self.max_iter,
+            tol=self.tol,
+            max_fun=self.max_fun,
+            verbose=self.verbose,
+        )
+        network.unpack(x)
+        self.coefs_, self.intercepts_ = network.coefs, network.intercepts
+        self.n_iter_ = int(n_iter)
+        self.loss_ = float(loss)
+        self.t_ += X.shape[0] * self.n_iter_
+
+    # ------------------------------------------------------------- predict
+
+    def _forward(self, X):
+        """Validated ``X`` through the fitted network, in memory-bounded chunks.
+
+        Returns the output layer's sums ``Z`` and outputs ``A``.
+        """
+        X = validate_data(
+            self,
+            X,
+            accept_sparse=["csr", "csc"],
+            dtype=(np.float64, np.float32),
+            reset=False,
+        )
+        network = Network.for_prediction(
+            self.coefs_,
+            self.intercepts_,
+            self.hidden_activation_,
+            self.output_activation_,
+        )
+        widest = max(W.shape[1] for W in self.coefs_)
+        row_bytes = 2 * X.dtype.itemsize * (widest + self.n_outputs_)
+        chunk = get_chunk_n_rows(row_bytes, max_n_rows=X.shape[0]) or 1
+        if chunk >= X.shape[0]:
+            return network.feedforward(X)
+        Z = np.empty((X.shape[0], self.n_outputs_), dtype=self.coefs_[-1].dtype)
+        A = np.empty_like(Z)
+        for rows in gen_batches(X.shape[0], chunk):
+            Z[rows], A[rows] = network.feedforward(X[rows])
+        return Z, A
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
+
+def _fresh_random_state(random_state):
+    """A RandomState for this fit; ``None`` seeds a new one from the OS.
+
+    scikit-learn's ``check_random_state(None)`` returns numpy's global state;
+    a fresh generator keeps fits from touching (or depending on) it.
+    """
+    if random_state is None:
+        return np.random.RandomState()
+    if isinstance(random_state, Integral | np.integer):
+        return np.random.RandomState(random_state)
+    return random_state
+
+
+def _name_of(component, spec):
+    """The name scikit-learn's MLP would report for an output activation."""
+    name = getattr(component, "sklearn_name", None)
+    if name:
+        return name
+    if isinstance(spec, str):
+        return spec
+    return type(component).__name__.lower()
+
+
+def _all_finite(arrays):
+    return all(np.isfinite(a).all() for a in arrays)

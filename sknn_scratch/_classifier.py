@@ -1,0 +1,460 @@
+"""ScratchMLPClassifier: the article's network as a scikit-learn classifier."""
+
+import numpy as np
+from sklearn.base import ClassifierMixin, _fit_context
+from sklearn.metrics import accuracy_score
+from sklearn.preprocessing import LabelBinarizer
+from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.class_weight import compute_sample_weight
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.multiclass import (
+    _check_partial_fit_first_call,
+    check_classification_targets,
+    type_of_target,
+    unique_labels,
+)
+from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
+
+from ._base import BaseScratchMLP
+from .activations import Sigmoid, Softmax
+
+#: The article's network and training, as parameters: two sigmoid hidden
+#: neurons, MSE, per-sample SGD in data order with eta = 0.1 for 1000 epochs,
+#: no penalty, weights drawn from a standard normal, and no early stop.
+ARTICLE_PARAMS = {
+    "hidden_layer_sizes": (2,),
+    "activation": "sigmoid",
+    "loss": "squared_error",
+    "solver": "sgd",
+    "learning_rate": "constant",
+    "learning_rate_init": 0.1,
+    "momentum": 0.0,
+    "alpha": 0.0,
+    "batch_size": 1,
+    "shuffle": False,
+    "max_iter": 1000,
+    "tol": 0.0,
+    "n_iter_no_change": np.inf,
+    "weight_init": "standard_normal",
+}
+
+
+class ScratchMLPClassifier(ClassifierMixin, BaseScratchMLP):
+    """A multi-layer perceptron classifier, built from scratch in numpy.
+
+    The network of Victor Zhou's "An Introduction to Neural Networks" (sigmoid
+    neurons, mean squared error, backpropagation and stochastic gradient
+    descent), generalised to any layer sizes, with the parameters and fitted
+    attributes of scikit-learn's :class:`~sklearn.neural_network.MLPClassifier`.
+    The defaults are the article's method; ``ARTICLE_PARAMS`` is its exact
+    configuration.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : int or array-like of int, default=(100,)
+        The number of neurons of each hidden layer; ``()`` means none, a single
+        layer of output neurons (the article's single neuron).
+    activation : str or activation object, default="sigmoid"
+        The hidden layers' activation: a registered name (``"sigmoid"``, alias
+        ``"logistic"``, ``"tanh"``, ``"relu"``, ``"identity"``, ...) or an
+        object with ``forward(Z)`` and ``derivative(Z, A)``.
+    solver : str or optimizer object, default="sgd"
+        ``"sgd"``, ``"adam"``, ``"lbfgs"``, or an optimizer object.
+    alpha : float, default=1e-4
+        Strength of the L2 penalty.
+    batch_size : int or "auto", default="auto"
+        Mini-batch size; ``"auto"`` is ``min(200, n_samples)``.
+    learning_rate : str or schedule object, default="constant"
+        The learning-rate schedule: ``"constant"``, ``"invscaling"``,
+        ``"adaptive"``, ``"step"``, ``"cosine"``, or a schedule object.
+    learning_rate_init : float, default=0.1
+        The initial learning rate, the article's eta.
+    power_t : float, default=0.5
+        The exponent of the ``"invscaling"`` schedule.
+    max_iter : int, default=300
+        The maximum number of epochs (full-batch solver: iterations).
+    loss : str or loss object, default="squared_error"
+        ``"squared_error"`` (the article's MSE), ``"log_loss"``
+        (cross-entropy), ``"absolute_error"``, ``"hinge"``, or a loss object
+        with ``loss(y_true, y_pred, sample_weight=None)`` and
+        ``gradient(y_true, y_pred)``.
+    shuffle : bool, default=True
+        Shuffle the samples before each epoch.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the weights, shuffling and validation split. ``None`` draws a
+        fresh seed; numpy's global random state is never used.
+    tol : float, default=1e-4
+        Improvement of the loss (or validation score) below which an epoch
+        counts as no improvement.
+    verbose : bool, default=False
+        Print the loss after each epoch.
+    warm_start : bool, default=False
+        Continue from the current weights when ``fit`` is called again.
+    momentum : float, default=0.0
+        Momentum of SGD, in ``[0, 1]``; the article uses none.
+    nesterovs_momentum : bool, default=True
+        Use Nesterov's momentum when ``momentum > 0``.
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the data (stratified) and stop when
+        its accuracy stops improving; the best weights are kept.
+    validation_fraction : float, default=0.1
+        The held-out fraction for early stopping.
+    beta_1, beta_2, epsilon : float, default=0.9, 0.999, 1e-8
+        Parameters of the ``"adam"`` solver.
+    n_iter_no_change : int or np.inf, default=20
+        Epochs without improvement by ``tol`` before stopping.
+    max_fun : int, default=15000
+        Maximum number of loss evaluations of the ``"lbfgs"`` solver.
+    output_activation : str, activation object or None, default=None
+        The output layer's activation. ``None`` follows the loss: a sigmoid
+        per class for ``"squared_error"``, softmax for ``"log_loss"`` with
+        more than two classes, sigmoid for two classes and multilabel.
+    weight_init : str or callable, default="glorot_uniform"
+        How weights start: ``"glorot_uniform"`` (scikit-learn's),
+        ``"standard_normal"`` (the article's), ``"he_normal"``,
+        ``"he_uniform"``, or a callable.
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes, multiplied into ``sample_weight``.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        The class labels.
+    coefs_ : list of ndarray
+        ``coefs_[i]`` has shape ``(n_in, n_out)``: the weights of layer ``i``.
+    intercepts_ : list of ndarray
+        ``intercepts_[i]`` has shape ``(n_out,)``: the biases of layer ``i``.
+    loss_ : float
+        The loss of the last epoch.
+    best_loss_ : float or None
+        The lowest epoch loss; ``None`` with early stopping.
+    loss_curve_ : list of float
+        The loss of each epoch.
+    validation_scores_ : list of float or None
+        The validation accuracy of each epoch, with early stopping.
+    best_validation_score_ : float or None
+        The best of ``validation_scores_``.
+    validation_loss_curve_ : list of float or None
+        The loss on the validation set of each epoch, with early stopping.
+    t_ : int
+        The number of training samples seen.
+    n_features_in_ : int
+        The number of features seen in ``fit``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Feature names seen in ``fit``, when ``X`` has string column names.
+    n_iter_ : int
+        The number of epochs of the last call to ``fit``.
+    n_layers_ : int
+        The number of layers, input and output included.
+    n_outputs_ : int
+        The number of output neurons.
+    out_activation_ : str
+        The output activation's name (``"logistic"`` for the sigmoid, as in
+        scikit-learn).
+    hidden_activation_, output_activation_, loss_function_, optimizer_, \
+learning_rate_schedule_, weight_init_ : object
+        The components the parameters resolved to.
+
+    See Also
+    --------
+    sklearn.neural_network.MLPClassifier : scikit-learn's multi-layer
+        perceptron, whose names and behaviour this follows.
+
+    Examples
+    --------
+    The article's four people, shifted as in the article; Female is 1:
+
+    >>> import numpy as np
+    >>> from sknn_scratch import ScratchMLPClassifier
+    >>> X = np.array([[-2, -1], [25, 6], [17, 4], [-15, -6]])
+    >>> y = np.array([1, 0, 0, 1])
+    >>> clf = ScratchMLPClassifier(hidden_layer_sizes=(2,), random_state=0)
+    >>> clf = clf.fit(X, y)
+    >>> clf.predict([[-7, -3], [20, 2]])  # Emily, Frank
+    array([1, 0])
+    """
+
+    _parameter_constraints: dict = {
+        **BaseScratchMLP._parameter_constraints,
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="sigmoid",
+        *,
+        solver="sgd",
+        alpha=1e-4,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=0.1,
+        power_t=0.5,
+        max_iter=300,
+        loss="squared_error",
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.0,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=20,
+        max_fun=15000,
+        output_activation=None,
+        weight_init="glorot_uniform",
+        class_weight=None,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.solver = solver
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.learning_rate_init = learning_rate_init
+        self.power_t = power_t
+        self.max_iter = max_iter
+        self.loss = loss
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.tol = tol
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.n_iter_no_change = n_iter_no_change
+        self.max_fun = max_fun
+        self.output_activation = output_activation
+        self.weight_init = weight_init
+        self.class_weight = class_weight
+
+    # ------------------------------------------------------ targets
+
+    def _validate_input(self, X, y, incremental, reset):
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            accept_sparse=["csr", "csc"],
+            multi_output=True,
+            dtype=(np.float64, np.float32),
+            reset=reset,
+        )
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        check_classification_targets(y)
+
+        # as MLPClassifier: a new fit defines the classes; warm_start needs the
+        # same ones; partial_fit accepts a subset of those it was first given
+        if not hasattr(self, "classes_") or (not self.warm_start and not incremental):
+            self._label_binarizer = LabelBinarizer()
+            self._label_binarizer.fit(y)
+            self.classes_ = self._label_binarizer.classes_
+        else:
+            classes = unique_labels(y)
+            if self.warm_start:
+                if set(classes) != set(self.classes_):
+                    raise ValueError(
+                        "warm_start can only be used where `y` has the same "
+                        "classes as in the previous call to fit. Previously "
+                        f"got {self.classes_}, `y` has {classes}"
+                    )
+            elif len(np.setdiff1d(classes, self.classes_, assume_unique=True)):
+                raise ValueError(
+                    "`y` has classes not in `self.classes_`. "
+                    f"`self.classes_` has {self.classes_}. 'y' has {classes}."
+                )
+        if not self._is_multilabel() and len(self.classes_) < 2:
+            raise ValueError(
+                "Classifier can't train when only one class is present: `y` "
+                f"holds the single class {self.classes_[0]!r}. "
+                f"{type(self).__name__} needs at least two classes."
+            )
+        Y = self._label_binarizer.transform(y)
+        return X, Y, y
+
+    def _is_multilabel(self):
+        return self._label_binarizer.y_type_.startswith("multilabel")
+
+    def _encode_targets(self, Y, dtype):
+        low, high = getattr(self.loss_function_, "target_range", (0, 1))
+        Y = np.asarray(Y, dtype=dtype)
+        if (low, high) != (0, 1):
+            Y = Y * (high - low) + low
+        return Y
+
+    def _default_output_activation(self, loss, Y):
+        name = getattr(loss, "output_activation", "sigmoid")
+        if name == "softmax" and (Y.shape[1] == 1 or self._is_multilabel()):
+            return "sigmoid"
+        return name
+
+    def _combine_weights(self, y, sample_weight, incremental):
+        if self.class_weight is None:
+            return sample_weight
+        if incremental and self.class_weight == "balanced":
+            raise ValueError(
+                "class_weight 'balanced' is not supported for partial_fit. In "
+                "order to use 'balanced' weights, use "
+                "compute_class_weight('balanced', classes=classes, y=y). In place "
+                "of y you can use a large enough sample of the full training set "
+                "target to properly estimate the class frequency distributions. "
+                "Pass the resulting weights as the class_weight parameter."
+            )
+        weights = compute_sample_weight(self.class_weight, y).astype(
+            sample_weight.dtype if sample_weight is not None else np.float64
+        )
+        return weights if sample_weight is None else weights * sample_weight
+
+    def _stratify_validation(self, Y):
+        return not self._is_multilabel()
+
+    # ----------------------------------------------------- partial_fit
+
+    @available_if(lambda est: est._check_solver())
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, sample_weight=None, classes=None):
+        """Train for one epoch over the given data, keeping optimizer state.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            The target labels.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+        classes : array-like of shape (n_classes,), default=None
+            Every class of the problem; required on the first call, ignored
+            after (``y`` need not contain all of them).
+
+        Returns
+        -------
+        self : object
+            The updated estimator.
+        """
+        if _check_partial_fit_first_call(self, classes):
+            self._label_binarizer = LabelBinarizer()
+            if type_of_target(y).startswith("multilabel"):
+                self._label_binarizer.fit(y)
+            else:
+                self._label_binarizer.fit(classes)
+        return self._fit(X, y, sample_weight, incremental=True)
+
+    # --------------------------------------------------------- predict
+
+    def _proba_from_output(self, Z, A):
+        """Class probabilities from the output layer's sums and outputs."""
+        activation = self.output_activation_
+        if isinstance(activation, Softmax):
+            P = A
+        elif isinstance(activation, Sigmoid):
+            P = A
+            if self.n_outputs_ > 1 and not self._is_multilabel():
+                # normalising sigmoids in log space keeps rows summing to 1
+                # even where every sigmoid underflows to 0
+                P = Softmax().forward(_log_sigmoid(Z))
+        else:
+            low, high = getattr(self.loss_function_, "target_range", (0, 1))
+            P = np.clip((A - low) / (high - low), 0, 1)
+            if self.n_outputs_ > 1 and not self._is_multilabel():
+                sums = P.sum(axis=1, keepdims=True)
+                P = np.where(sums > 0, P / np.where(sums > 0, sums, 1), 1 / P.shape[1])
+        if self.n_outputs_ == 1 and not self._is_multilabel():
+            p = P[:, 0]
+            P = np.column_stack([1 - p, p])
+        return P
+
+    def _labels_from_proba(self, P):
+        if self._is_multilabel():
+            return self._label_binarizer.inverse_transform(P)
+        return self.classes_[np.argmax(P, axis=1)]
+
+    def predict(self, X):
+        """Predict the class (or label set) of each sample.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_labels)
+            The predicted classes; an indicator matrix for multilabel data.
+        """
+        return self._labels_from_proba(self.predict_proba(X))
+
+    def predict_proba(self, X):
+        """Probability of each class, in the order of ``classes_``.
+
+        For two classes, column 1 is the output neuron's value (the article's
+        ``o1``). For multilabel data, the probability of each label.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            The class probabilities; rows sum to 1 for single-label problems.
+        """
+        check_is_fitted(self)
+        return self._proba_from_output(*self._forward(X))
+
+    def predict_log_proba(self, X):
+        """Log of :meth:`predict_proba`, computed without underflow to -inf.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+        """
+        check_is_fitted(self)
+        Z, A = self._forward(X)
+        activation = self.output_activation_
+        if isinstance(activation, Sigmoid) and not self._is_multilabel():
+            if self.n_outputs_ == 1:
+                return np.column_stack([_log_sigmoid(-Z[:, 0]), _log_sigmoid(Z[:, 0])])
+            return _log_softmax(_log_sigmoid(Z))
+        if isinstance(activation, Softmax):
+            return _log_softmax(Z)
+        if isinstance(activation, Sigmoid):
+            return _log_sigmoid(Z)
+        with np.errstate(divide="ignore"):
+            return np.log(self._proba_from_output(Z, A))
+
+    def _validation_score(self, Z, A, y, sample_weight):
+        y_pred = self._labels_from_proba(self._proba_from_output(Z, A))
+        return accuracy_score(y, y_pred, sample_weight=sample_weight)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True
+        return tags
+
+
+def _log_sigmoid(Z):
+    """``log(sigmoid(Z))``, finite for any finite ``Z``."""
+    return -np.logaddexp(0, -Z)
+
+
+def _log_softmax(Z):
+    shifted = Z - Z.max(axis=1, keepdims=True)
+    return shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))

@@ -1,0 +1,38 @@
+"""Ctrl-C during ``fit``: finish the batch, keep the model; twice: abort."""
+
+import contextlib
+import signal
+import threading
+
+
+class _Interrupt:
+    requested = False
+
+    def handler(self, signum, frame):
+        if self.requested:
+            raise KeyboardInterrupt
+        self.requested = True
+
+
+@contextlib.contextmanager
+def catch_interrupt():
+    """Turn the first SIGINT into a flag that the epoch loop checks.
+
+    The flag is read after each batch, so training stops on a batch boundary
+    with consistent weights. A second SIGINT raises ``KeyboardInterrupt`` at
+    once. Outside the main thread, or when someone else handles SIGINT,
+    nothing changes (signal handlers can only be set from the main thread).
+    """
+    interrupt = _Interrupt()
+    install = (
+        threading.current_thread() is threading.main_thread()
+        and signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    )
+    if not install:
+        yield interrupt
+        return
+    signal.signal(signal.SIGINT, interrupt.handler)
+    try:
+        yield interrupt
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)

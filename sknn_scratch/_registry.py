@@ -1,0 +1,214 @@
+"""One registry type shared by every component kind.
+
+A registry maps names to factories (usually classes). A string parameter of an
+estimator is looked up here when ``fit`` runs; a name that is not built in is
+then searched for among the entry points that other packages declare, so a
+plugin never needs to be imported by hand.
+"""
+
+import copy
+import inspect
+import warnings
+from importlib import metadata
+
+from sklearn.utils._param_validation import InvalidParameterError
+
+
+class Component:
+    """Parameters, ``repr`` and equality for the small component classes.
+
+    Like scikit-learn's ``BaseEstimator``, the parameters are the arguments of
+    ``__init__``, stored under the same names; unlike it, a component is not
+    an estimator, so scikit-learn's test discovery leaves it alone.
+    """
+
+    @classmethod
+    def _param_names(cls):
+        init = cls.__init__
+        if init is object.__init__:
+            return []
+        signature = inspect.signature(init)
+        return sorted(
+            name
+            for name, p in signature.parameters.items()
+            if name != "self" and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)
+        )
+
+    def get_params(self, deep=True):
+        """Return the parameters of this component, as ``BaseEstimator`` does."""
+        return {name: getattr(self, name) for name in self._param_names()}
+
+    def set_params(self, **params):
+        """Set parameters of this component; returns ``self``."""
+        valid = self._param_names()
+        for name, value in params.items():
+            if name not in valid:
+                raise ValueError(
+                    f"Invalid parameter {name!r} for {type(self).__name__}. "
+                    f"Valid parameters are: {valid!r}."
+                )
+            setattr(self, name, value)
+        return self
+
+    def __repr__(self):
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
+        return f"{type(self).__name__}({args})"
+
+    def __eq__(self, other):
+        return type(self) is type(other) and self.get_params() == other.get_params()
+
+    def __hash__(self):
+        return hash((type(self).__name__, tuple(sorted(map(repr, self.get_params())))))
+
+
+class Registry:
+    """Names of the components of one kind, and how to build them.
+
+    Parameters
+    ----------
+    kind : str
+        What the components are, used in messages ("activation", "loss", ...).
+    group : str
+        The entry-point group other packages use to add components.
+    required : tuple of str
+        Methods a user's own object must have to be accepted.
+    """
+
+    def __init__(self, kind, group, required):
+        self.kind = kind
+        self.group = group
+        self.required = tuple(required)
+        self._factories = {}
+        self._plugins_loaded = False
+        self._plugin_names = set()
+
+    def register(self, name, factory=None):
+        """Add ``factory`` under ``name``; without ``factory``, a decorator."""
+        if not isinstance(name, str) or not name:
+            raise TypeError(f"A {self.kind} name must be a non-empty str.")
+
+        def add(factory):
+            if not callable(factory):
+                raise TypeError(
+                    f"Registering {self.kind} {name!r}: expected a class or a "
+                    f"callable returning a {self.kind}, got {factory!r}."
+                )
+            self._factories[name] = factory
+            return factory
+
+        return add if factory is None else add(factory)
+
+    def names(self):
+        """Sorted names known now, plugins included."""
+        self._load_plugins()
+        return sorted(self._factories)
+
+    def __contains__(self, name):
+        return self.get_factory(name, missing_ok=True) is not None
+
+    def get_factory(self, name, missing_ok=False):
+        """The factory registered as ``name``; plugins are loaded on a miss."""
+        if name not in self._factories:
+            self._load_plugins()
+        if name in self._factories:
+            return self._factories[name]
+        if missing_ok:
+            return None
+        raise InvalidParameterError(
+            f"Unknown {self.kind} {name!r}. Valid names are: "
+            f"{', '.join(map(repr, self.names()))}; or pass an object with "
+            f"{self._protocol_text()}."
+        )
+
+    def resolve(self, spec, param_name, **options):
+        """Build the component a parameter value stands for.
+
+        Parameters
+        ----------
+        spec : str or object
+            A registered name, or a user's object following the protocol.
+        param_name : str
+            The estimator parameter holding ``spec``, for messages.
+        **options
+            Values a factory may take by keyword (for example an optimizer's
+            ``momentum``); only those its signature names are passed.
+
+        Returns
+        -------
+        component : object
+            A new object: the estimator's parameter is never modified.
+        """
+        if isinstance(spec, str):
+            factory = self.get_factory(spec)
+            return factory(**_accepted(factory, options))
+        if isinstance(spec, type):
+            raise InvalidParameterError(
+                f"The {param_name!r} parameter got the class {spec.__name__}; "
+                f"pass an instance, for example {spec.__name__}()."
+            )
+        missing = [m for m in self.required if not callable(getattr(spec, m, None))]
+        if missing:
+            raise InvalidParameterError(
+                f"The {param_name!r} parameter must be a {self.kind} name "
+                f"({', '.join(map(repr, self.names()))}) or an object with "
+                f"{self._protocol_text()}; got {spec!r}, which lacks "
+                f"{', '.join(missing)}."
+            )
+        # A copy, so that fitting never changes the user's object (optimizers
+        # keep state, and the same object may sit in several estimators).
+        return copy.deepcopy(spec)
+
+    def _protocol_text(self):
+        return " and ".join(f"{m}()" for m in self.required) + " methods"
+
+    def _load_plugins(self):
+        if self._plugins_loaded:
+            return
+        self._plugins_loaded = True
+        for entry_point in _entry_points(self.group):
+            if entry_point.name in self._factories:
+                continue
+            try:
+                factory = entry_point.load()
+                self.register(entry_point.name, factory)
+                self._plugin_names.add(entry_point.name)
+            except Exception as exc:  # a broken plugin must not break us
+                warnings.warn(
+                    f"Skipping the {self.kind} plugin {entry_point.name!r} "
+                    f"({entry_point.value}): it failed to load with "
+                    f"{type(exc).__name__}: {exc}",
+                    RuntimeWarning,
+                    stacklevel=3,
+                )
+
+    def reload_plugins(self):
+        """Forget loaded plugins so the next miss scans entry points again."""
+        for name in self._plugin_names:
+            self._factories.pop(name, None)
+        self._plugin_names.clear()
+        self._plugins_loaded = False
+
+
+def _entry_points(group):
+    try:
+        return list(metadata.entry_points(group=group))
+    except Exception as exc:
+        warnings.warn(
+            f"Could not read entry points for {group!r}: {exc}",
+            RuntimeWarning,
+            stacklevel=4,
+        )
+        return []
+
+
+def _accepted(factory, options):
+    """The subset of ``options`` that ``factory``'s signature takes by name."""
+    if not options:
+        return {}
+    try:
+        parameters = inspect.signature(factory).parameters
+    except (TypeError, ValueError):
+        return {}
+    if any(p.kind is p.VAR_KEYWORD for p in parameters.values()):
+        return dict(options)
+    return {k: v for k, v in options.items() if k in parameters}

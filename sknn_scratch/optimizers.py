@@ -1,0 +1,168 @@
+"""Optimizers (the ``solver``): how gradients change the weights.
+
+A stochastic optimizer (``stochastic = True``) follows the protocol:
+
+- ``initialize(params)`` allocates its state for a list of parameter arrays;
+- ``update(params, grads, learning_rate)`` changes ``params`` in place, given
+  ``grads``, the list of ``dL/dparam`` in the same order.
+
+A full-batch optimizer (``stochastic = False``) instead has
+``minimize(fun, x0, *, max_iter, tol, max_fun, verbose)``, where
+``fun(x) -> (loss, gradient)`` works on all parameters packed in one vector;
+it returns ``(x, n_iter, loss)``.
+"""
+
+import warnings
+
+import numpy as np
+
+from ._registry import Component, Registry
+
+OPTIMIZERS = Registry("solver", "sknn_scratch.optimizers", required=())
+
+
+def register_optimizer(name, optimizer=None):
+    """Register an optimizer class (or factory) under ``name``; a decorator too.
+
+    The factory's keyword arguments named like an estimator parameter
+    (``momentum``, ``beta_1``, ...) receive that parameter's value.
+    """
+    return OPTIMIZERS.register(name, optimizer)
+
+
+class Optimizer(Component):
+    """Base class of the built-in optimizers."""
+
+    stochastic = True
+
+    def initialize(self, params):
+        pass
+
+    def update(self, params, grads, learning_rate):
+        raise NotImplementedError
+
+
+@register_optimizer("sgd")
+class SGD(Optimizer):
+    r"""Stochastic gradient descent, with optional (Nesterov) momentum.
+
+    Without momentum this is the article's update,
+    :math:`w \leftarrow w - \eta \, \partial L / \partial w`. With it, as
+    scikit-learn's MLP:
+
+    .. math:: v \leftarrow \mu v - \eta g, \qquad
+        w \leftarrow w + \begin{cases} \mu v - \eta g & \text{Nesterov} \\
+        v & \text{otherwise} \end{cases}
+
+    Parameters
+    ----------
+    momentum : float, default=0.0
+        :math:`\mu`, in ``[0, 1]``.
+    nesterovs_momentum : bool, default=True
+        Use Nesterov's momentum (only matters when ``momentum > 0``).
+    """
+
+    def __init__(self, momentum=0.0, nesterovs_momentum=True):
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+
+    def initialize(self, params):
+        self.velocities_ = [np.zeros_like(p) for p in params]
+
+    def update(self, params, grads, learning_rate):
+        if self.momentum == 0:
+            # the article's SGD update: w <- w - eta * dL/dw
+            for param, grad in zip(params, grads):
+                param -= learning_rate * grad
+            return
+        mu = self.momentum
+        for param, grad, velocity in zip(params, grads, self.velocities_):
+            velocity *= mu
+            velocity -= learning_rate * grad
+            if self.nesterovs_momentum:
+                param += mu * velocity - learning_rate * grad
+            else:
+                param += velocity
+
+
+@register_optimizer("adam")
+class Adam(Optimizer):
+    r"""Adam (Kingma & Ba, 2014), as scikit-learn's MLP.
+
+    .. math:: m \leftarrow \beta_1 m + (1 - \beta_1) g, \quad
+        v \leftarrow \beta_2 v + (1 - \beta_2) g^2, \quad
+        w \leftarrow w - \eta \frac{\sqrt{1 - \beta_2^t}}{1 - \beta_1^t}
+        \frac{m}{\sqrt v + \epsilon}
+
+    Parameters
+    ----------
+    beta_1, beta_2 : float, default=0.9, 0.999
+        Decay rates of the first and second moment estimates, in ``[0, 1)``.
+    epsilon : float, default=1e-8
+        Numerical stability term.
+    """
+
+    def __init__(self, beta_1=0.9, beta_2=0.999, epsilon=1e-8):
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+
+    def initialize(self, params):
+        self.t_ = 0
+        self.ms_ = [np.zeros_like(p) for p in params]
+        self.vs_ = [np.zeros_like(p) for p in params]
+
+    def update(self, params, grads, learning_rate):
+        self.t_ += 1
+        b1, b2 = self.beta_1, self.beta_2
+        step = learning_rate * np.sqrt(1 - b2**self.t_) / (1 - b1**self.t_)
+        for param, grad, m, v in zip(params, grads, self.ms_, self.vs_):
+            m *= b1
+            m += (1 - b1) * grad
+            v *= b2
+            v += (1 - b2) * (grad * grad)
+            param -= step * m / (np.sqrt(v) + self.epsilon)
+
+
+@register_optimizer("lbfgs")
+class LBFGS(Optimizer):
+    """Limited-memory BFGS on the whole training set, through scipy.
+
+    As scikit-learn's MLP: ``scipy.optimize.minimize(method="L-BFGS-B")``
+    with ``maxiter=max_iter``, ``maxfun=max_fun`` and ``gtol=tol``. It
+    converges fast on small data sets; it has no ``partial_fit``.
+    """
+
+    stochastic = False
+
+    def minimize(self, fun, x0, *, max_iter, tol, max_fun, verbose):
+        import scipy.optimize
+
+        result = scipy.optimize.minimize(
+            fun,
+            x0,
+            method="L-BFGS-B",
+            jac=True,
+            options={"maxfun": max_fun, "maxiter": max_iter, "gtol": tol},
+        )
+        n_iter = _check_lbfgs_result(result, max_iter)
+        return result.x, n_iter, float(result.fun)
+
+
+def _check_lbfgs_result(result, max_iter):
+    from sklearn.exceptions import ConvergenceWarning
+
+    if result.status != 0:
+        message = result.message
+        if isinstance(message, bytes):
+            message = message.decode("latin1")
+        warnings.warn(
+            f"lbfgs failed to converge after {result.nit} iteration(s) "
+            f"(status={result.status}):\n{message}.\n\nIncrease the number of "
+            f"iterations to improve the convergence (max_iter={max_iter}).\n"
+            "You might also want to scale the data as shown in:\n"
+            "    https://scikit-learn.org/stable/modules/preprocessing.html",
+            ConvergenceWarning,
+            stacklevel=4,
+        )
+    return min(result.nit, max_iter)
