@@ -1,6 +1,7 @@
 """sknn_scratch: the article's neural network, from scratch, for scikit-learn."""
 
 from ._classifier import ARTICLE_PARAMS, ScratchMLPClassifier
+from ._regressor import ScratchMLPRegressor
 from .activations import register_activation
 from .initializers import register_initializer
 from .losses import register_loss
@@ -12,6 +13,7 @@ __version__ = "0.1.0"
 __all__ = [
     "ARTICLE_PARAMS",
     "ScratchMLPClassifier",
+    "ScratchMLPRegressor",
     "__version__",
     "register_activation",
     "register_initializer",

@@ -1,0 +1,236 @@
+"""ScratchMLPRegressor: the same network with a linear output, for real targets."""
+
+import numpy as np
+from sklearn.base import RegressorMixin, _fit_context
+from sklearn.metrics import r2_score
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
+
+from ._base import BaseScratchMLP
+
+
+class ScratchMLPRegressor(RegressorMixin, BaseScratchMLP):
+    """A multi-layer perceptron regressor, built from scratch in numpy.
+
+    The article's network and mean squared error (the loss it was made for),
+    with an identity output layer and the parameters and fitted attributes of
+    scikit-learn's :class:`~sklearn.neural_network.MLPRegressor`. ``score`` is
+    R².
+
+    Parameters
+    ----------
+    hidden_layer_sizes : int or array-like of int, default=(100,)
+        The number of neurons of each hidden layer; ``()`` means none (a
+        linear model).
+    activation : str or activation object, default="sigmoid"
+        The hidden layers' activation (see :class:`ScratchMLPClassifier`).
+    solver : str or optimizer object, default="sgd"
+        ``"sgd"``, ``"adam"``, ``"lbfgs"``, or an optimizer object.
+    alpha : float, default=1e-4
+        Strength of the L2 penalty.
+    batch_size : int or "auto", default="auto"
+        Mini-batch size; ``"auto"`` is ``min(200, n_samples)``.
+    learning_rate : str or schedule object, default="constant"
+        The learning-rate schedule.
+    learning_rate_init : float, default=0.01
+        The initial learning rate. Smaller than the classifier's 0.1: a linear
+        output is unbounded, and 0.1 diverges on many unscaled targets.
+    power_t : float, default=0.5
+        The exponent of the ``"invscaling"`` schedule.
+    max_iter : int, default=300
+        The maximum number of epochs.
+    loss : str or loss object, default="squared_error"
+        ``"squared_error"`` (the article's MSE), ``"absolute_error"``, or a
+        loss object.
+    shuffle : bool, default=True
+        Shuffle the samples before each epoch.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the weights, shuffling and validation split.
+    tol : float, default=1e-4
+        Improvement below which an epoch counts as no improvement.
+    verbose : bool, default=False
+        Print the loss after each epoch.
+    warm_start : bool, default=False
+        Continue from the current weights when ``fit`` is called again.
+    momentum : float, default=0.0
+        Momentum of SGD, in ``[0, 1]``.
+    nesterovs_momentum : bool, default=True
+        Use Nesterov's momentum when ``momentum > 0``.
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the data and stop when its R²
+        stops improving; the best weights are kept.
+    validation_fraction : float, default=0.1
+        The held-out fraction for early stopping.
+    beta_1, beta_2, epsilon : float, default=0.9, 0.999, 1e-8
+        Parameters of the ``"adam"`` solver.
+    n_iter_no_change : int or np.inf, default=20
+        Epochs without improvement by ``tol`` before stopping.
+    max_fun : int, default=15000
+        Maximum number of loss evaluations of the ``"lbfgs"`` solver.
+    output_activation : str, activation object or None, default=None
+        The output layer's activation; ``None`` is the identity.
+    weight_init : str or callable, default="glorot_uniform"
+        How weights start.
+
+    Attributes
+    ----------
+    coefs_, intercepts_ : list of ndarray
+        The weights ``(n_in, n_out)`` and biases ``(n_out,)`` of each layer.
+    loss_, best_loss_, loss_curve_ : float, float or None, list of float
+        The last epoch's loss, the lowest (``None`` with early stopping), and
+        each epoch's.
+    validation_scores_, best_validation_score_ : list of float, float or None
+        The validation R² of each epoch, and the best, with early stopping.
+    validation_loss_curve_ : list of float or None
+        The validation loss of each epoch, with early stopping.
+    t_, n_iter_, n_layers_, n_outputs_ : int
+        Samples seen, epochs of the last fit, layers, output neurons.
+    n_features_in_ : int
+        The number of features seen in ``fit``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Feature names seen in ``fit``, when ``X`` has string column names.
+    out_activation_ : str
+        The output activation's name (``"identity"``).
+    hidden_activation_, output_activation_, loss_function_, optimizer_, \
+learning_rate_schedule_, weight_init_ : object
+        The components the parameters resolved to.
+
+    See Also
+    --------
+    ScratchMLPClassifier : The classifier on the same network.
+    sklearn.neural_network.MLPRegressor : scikit-learn's regressor.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknn_scratch import ScratchMLPRegressor
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.uniform(-1, 1, size=(200, 1))
+    >>> y = np.sin(3 * X[:, 0])
+    >>> reg = ScratchMLPRegressor(hidden_layer_sizes=(20,), activation="tanh",
+    ...                           solver="lbfgs", random_state=0).fit(X, y)
+    >>> bool(reg.score(X, y) > 0.99)
+    True
+    """
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="sigmoid",
+        *,
+        solver="sgd",
+        alpha=1e-4,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=0.01,
+        power_t=0.5,
+        max_iter=300,
+        loss="squared_error",
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.0,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=20,
+        max_fun=15000,
+        output_activation=None,
+        weight_init="glorot_uniform",
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.solver = solver
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.learning_rate_init = learning_rate_init
+        self.power_t = power_t
+        self.max_iter = max_iter
+        self.loss = loss
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.tol = tol
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.n_iter_no_change = n_iter_no_change
+        self.max_fun = max_fun
+        self.output_activation = output_activation
+        self.weight_init = weight_init
+
+    def _validate_input(self, X, y, incremental, reset):
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            accept_sparse=["csr", "csc"],
+            multi_output=True,
+            y_numeric=True,
+            dtype=(np.float64, np.float32),
+            reset=reset,
+        )
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        Y = y.reshape(-1, 1) if y.ndim == 1 else y
+        if not reset and hasattr(self, "n_outputs_") and Y.shape[1] != self.n_outputs_:
+            raise ValueError(
+                f"y has {Y.shape[1]} outputs, but {type(self).__name__} was fitted "
+                f"with {self.n_outputs_}."
+            )
+        return X, Y, y
+
+    @available_if(lambda est: est._check_solver())
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, sample_weight=None):
+        """Train for one epoch over the given data, keeping optimizer state.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            The targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        self : object
+            The updated estimator.
+        """
+        return self._fit(X, y, sample_weight, incremental=True)
+
+    def predict(self, X):
+        """Predict with the fitted network.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            The predicted values.
+        """
+        check_is_fitted(self)
+        _, A = self._forward(X)
+        return A[:, 0] if self.n_outputs_ == 1 else A
+
+    def _validation_score(self, Z, A, y, sample_weight):
+        y_pred = A[:, 0] if self.n_outputs_ == 1 else A
+        if not np.isfinite(y_pred).all():
+            return np.nan
+        return r2_score(y, y_pred, sample_weight=sample_weight)
