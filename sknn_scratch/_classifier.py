@@ -71,7 +71,7 @@ class ScratchMLPClassifier(ClassifierMixin, BaseScratchMLP):
         The initial learning rate, the article's eta.
     power_t : float, default=0.5
         The exponent of the ``"invscaling"`` schedule.
-    max_iter : int, default=300
+    max_iter : int, default=1000
         The maximum number of epochs (full-batch solver: iterations).
     loss : str or loss object, default="squared_error"
         ``"squared_error"`` (the article's MSE), ``"log_loss"``
@@ -190,7 +190,7 @@ learning_rate_schedule_, weight_init_ : object
         learning_rate="constant",
         learning_rate_init=0.1,
         power_t=0.5,
-        max_iter=300,
+        max_iter=1000,
         loss="squared_error",
         shuffle=True,
         random_state=None,
@@ -261,7 +261,7 @@ learning_rate_schedule_, weight_init_ : object
             self._label_binarizer.fit(y)
             self.classes_ = self._label_binarizer.classes_
         else:
-            classes = unique_labels(y)
+            classes = unique_labels(y) if self._is_multilabel() else np.unique(y)
             if self.warm_start:
                 if set(classes) != set(self.classes_):
                     raise ValueError(
@@ -280,7 +280,16 @@ learning_rate_schedule_, weight_init_ : object
                 f"holds the single class {self.classes_[0]!r}. "
                 f"{type(self).__name__} needs at least two classes."
             )
-        Y = self._label_binarizer.transform(y)
+        if self._is_multilabel():
+            Y = self._label_binarizer.transform(y)
+        else:
+            # one-hot by position in the sorted classes_; LabelBinarizer would
+            # give the same, at several times the cost per partial_fit call
+            positions = np.searchsorted(self.classes_, y)
+            if len(self.classes_) == 2:
+                Y = (positions == 1).reshape(-1, 1)
+            else:
+                Y = positions[:, np.newaxis] == np.arange(len(self.classes_))
         return X, Y, y
 
     def _is_multilabel(self):

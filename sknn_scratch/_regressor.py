@@ -37,7 +37,7 @@ class ScratchMLPRegressor(RegressorMixin, BaseScratchMLP):
         output is unbounded, and 0.1 diverges on many unscaled targets.
     power_t : float, default=0.5
         The exponent of the ``"invscaling"`` schedule.
-    max_iter : int, default=300
+    max_iter : int, default=1000
         The maximum number of epochs.
     loss : str or loss object, default="squared_error"
         ``"squared_error"`` (the article's MSE), ``"absolute_error"``, or a
@@ -124,7 +124,7 @@ learning_rate_schedule_, weight_init_ : object
         learning_rate="constant",
         learning_rate_init=0.01,
         power_t=0.5,
-        max_iter=300,
+        max_iter=1000,
         loss="squared_error",
         shuffle=True,
         random_state=None,

@@ -1,0 +1,62 @@
+"""``python -m sknn_scratch``: the article, step by step, with the package.
+
+Each step of "An Introduction to Neural Networks" is done through the public
+API, printing the numbers the article shows.
+"""
+
+import warnings
+
+import numpy as np
+
+from . import ARTICLE_PARAMS, ScratchMLPClassifier
+from .losses import SquaredError
+
+# The article's data, shifted by 135 lb and 66 in; Female is 1, Male is 0.
+PEOPLE = ["Alice", "Bob", "Charlie", "Diana"]
+X = np.array([[-2.0, -1.0], [25.0, 6.0], [17.0, 4.0], [-15.0, -6.0]])
+Y = np.array([1, 0, 0, 1])
+
+
+def _network(hidden_layer_sizes, coefs, intercepts):
+    """A network with the given weights (fitted once to build its layers)."""
+    net = ScratchMLPClassifier(**{**ARTICLE_PARAMS, "max_iter": 1})
+    net.set_params(hidden_layer_sizes=hidden_layer_sizes, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        net.fit(X, Y)
+    net.coefs_ = [np.array(W, dtype=float) for W in coefs]
+    net.intercepts_ = [np.array(b, dtype=float) for b in intercepts]
+    return net
+
+
+def main(epochs=1000, random_state=0):
+    """Walk through the article: neuron, network, loss, training, predictions."""
+    print("1. A neuron: w = [0, 1], b = 4, x = [2, 3]")
+    neuron = _network((), [[[0], [1]]], [[4]])
+    print("   f(w.x + b) = f(7) =", neuron.predict_proba([[2, 3]])[0, 1])
+
+    print("\n2. A network: h1, h2 and o1 all with w = [0, 1], b = 0")
+    network = _network((2,), [[[0, 0], [1, 1]], [[0], [1]]], [[0, 0], [0]])
+    print("   o1 for x = [2, 3]:", network.predict_proba([[2, 3]])[0, 1])
+
+    print("\n3. The loss: MSE of always predicting 0 for the four people")
+    y_true = Y.reshape(-1, 1).astype(float)
+    print("   MSE =", SquaredError().loss(y_true, np.zeros((4, 1))))
+
+    print("\n4. Training: per-sample SGD, eta = 0.1, from random weights")
+    clf = ScratchMLPClassifier(**ARTICLE_PARAMS, random_state=random_state)
+    for epoch in range(epochs):
+        clf.partial_fit(X, Y, classes=[0, 1])
+        if epoch % 10 == 0:
+            y_pred = clf.predict_proba(X)[:, [1]]
+            print("   Epoch %d loss: %.3f" % (epoch, SquaredError().loss(y_true, y_pred)))
+
+    print("\n5. Predictions (probability of Female)")
+    for name, x in [("Emily", [-7, -3]), ("Frank", [20, 2])]:
+        p = clf.predict_proba([x])[0, 1]
+        label = "F" if clf.predict([x])[0] == 1 else "M"
+        print(f"   {name}: {p:.3f} -> {label}")
+
+
+if __name__ == "__main__":
+    main()
