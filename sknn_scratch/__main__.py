@@ -48,8 +48,8 @@ def main(epochs=1000, random_state=0):
     for epoch in range(epochs):
         clf.partial_fit(X, Y, classes=[0, 1])
         if epoch % 10 == 0:
-            y_pred = clf.predict_proba(X)[:, [1]]
-            print("   Epoch %d loss: %.3f" % (epoch, SquaredError().loss(y_true, y_pred)))
+            loss = SquaredError().loss(y_true, clf.predict_proba(X)[:, [1]])
+            print(f"   Epoch {epoch} loss: {loss:.3f}")
 
     print("\n5. Predictions (probability of Female)")
     for name, x in [("Emily", [-7, -3]), ("Frank", [20, 2])]:
