@@ -160,6 +160,15 @@ learning_rate_schedule_, weight_init_ : object
     sklearn.neural_network.MLPClassifier : scikit-learn's multi-layer
         perceptron, whose names and behaviour this follows.
 
+    Notes
+    -----
+    Why these defaults: the article's method (sigmoid, MSE, SGD at 0.1, no
+    momentum) learns slowly, so training runs up to 1000 epochs and stops
+    only after 20 epochs without an improvement of ``tol`` (scikit-learn's
+    200 and 10 can end such a fit near chance level). Batches are full, up to
+    200 samples, so that integer sample weights train exactly like repeated
+    rows; ``ARTICLE_PARAMS`` switches to the article's per-sample updates.
+
     Examples
     --------
     The article's four people, shifted as in the article; Female is 1:
