@@ -1,0 +1,243 @@
+"""Plots of a fitted network, in scikit-learn's Display style.
+
+matplotlib is an optional dependency (the ``plot`` extra): it is imported when
+a plot is drawn, never when this module is imported.
+"""
+
+import numpy as np
+from sklearn.base import is_classifier
+from sklearn.utils.validation import check_is_fitted
+
+PLOT_EXTRA_HINT = 'pip install "sknn-scratch[plot]"'
+
+
+def _pyplot(caller_name):
+    """``matplotlib.pyplot``, or an ImportError that says what to install."""
+    try:
+        import matplotlib.pyplot as plt
+    except ImportError as exc:
+        raise ImportError(
+            f"{caller_name} requires matplotlib, which is not installed. "
+            f"Install the plot extra: {PLOT_EXTRA_HINT}"
+        ) from exc
+    return plt
+
+
+def _final_estimator(estimator):
+    """The network at the end of a Pipeline, or the estimator itself."""
+    steps = getattr(estimator, "steps", None)
+    return steps[-1][1] if steps else estimator
+
+
+class LossCurveDisplay:
+    """The loss of each training epoch, with the validation loss and score.
+
+    Create it with :meth:`from_estimator`; the constructor only stores the
+    curves. The validation curves exist when the estimator was fitted with
+    ``early_stopping=True``; the validation score is drawn on a second y axis
+    on the right, since it is on another scale (accuracy or R²).
+
+    Parameters
+    ----------
+    loss_curve : array-like of shape (n_epochs,)
+        The training loss of each epoch (an estimator's ``loss_curve_``).
+    validation_loss_curve : array-like of shape (n_epochs,), default=None
+        The loss on the held-out validation set of each epoch.
+    validation_scores : array-like of shape (n_epochs,), default=None
+        The score on the validation set of each epoch.
+    score_name : str, default=None
+        What the validation score is, for the axis label.
+        ``None`` means ``"Validation score"``.
+    name : str, default=None
+        The estimator's name, for the title. ``None`` means no title.
+
+    Attributes
+    ----------
+    line_ : matplotlib Line2D
+        The training loss.
+    validation_loss_line_ : matplotlib Line2D or None
+        The validation loss, if recorded.
+    validation_score_line_ : matplotlib Line2D or None
+        The validation score, if recorded.
+    ax_ : matplotlib Axes
+        The axes of the losses.
+    score_ax_ : matplotlib Axes or None
+        The twin axes (sharing ``ax_``'s x axis) of the validation score.
+    figure_ : matplotlib Figure
+        The figure holding ``ax_``.
+
+    See Also
+    --------
+    sklearn.model_selection.LearningCurveDisplay : Score against training set
+        size.
+    sklearn.inspection.DecisionBoundaryDisplay : Decision boundary of a
+        classifier, which can share a figure with this display.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from sklearn.datasets import make_moons
+    >>> from sknn_scratch import ScratchMLPClassifier
+    >>> from sknn_scratch.plot import LossCurveDisplay
+    >>> X, y = make_moons(n_samples=200, noise=0.2, random_state=0)
+    >>> clf = ScratchMLPClassifier(
+    ...     hidden_layer_sizes=(10,), early_stopping=True, random_state=0
+    ... ).fit(X, y)
+    >>> display = LossCurveDisplay.from_estimator(clf)
+    >>> len(display.line_.get_ydata()) == clf.n_iter_
+    True
+    >>> display.score_ax_.get_ylabel()
+    'Validation accuracy'
+    >>> plt.close(display.figure_)
+    """
+
+    def __init__(
+        self,
+        *,
+        loss_curve,
+        validation_loss_curve=None,
+        validation_scores=None,
+        score_name=None,
+        name=None,
+    ):
+        self.loss_curve = loss_curve
+        self.validation_loss_curve = validation_loss_curve
+        self.validation_scores = validation_scores
+        self.score_name = score_name
+        self.name = name
+
+    def plot(
+        self,
+        ax=None,
+        *,
+        name=None,
+        score_name=None,
+        line_kw=None,
+        validation_loss_kw=None,
+        validation_score_kw=None,
+    ):
+        """Draw the curves.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, default=None
+            The axes to draw on; ``None`` makes a new figure and axes.
+        name : str, default=None
+            The title; ``None`` uses the display's ``name``.
+        score_name : str, default=None
+            The label of the score axis; ``None`` uses ``score_name``.
+        line_kw, validation_loss_kw, validation_score_kw : dict, default=None
+            Keyword arguments for matplotlib's ``plot`` of the training loss,
+            the validation loss and the validation score.
+
+        Returns
+        -------
+        display : LossCurveDisplay
+            This display, with ``line_``, ``ax_``, ``figure_``, ... set.
+        """
+        plt = _pyplot(f"{type(self).__name__}.plot")
+        if ax is None:
+            _, ax = plt.subplots()
+        name = self.name if name is None else name
+        score_name = self.score_name if score_name is None else score_name
+        score_name = "Validation score" if score_name is None else score_name
+
+        loss = np.asarray(self.loss_curve, dtype=float)
+        epochs = np.arange(1, len(loss) + 1)
+        (self.line_,) = ax.plot(
+            epochs, loss, **{"label": "Training loss", "color": "C0", **(line_kw or {})}
+        )
+        self.validation_loss_line_ = None
+        if self.validation_loss_curve is not None:
+            val_loss = np.asarray(self.validation_loss_curve, dtype=float)
+            (self.validation_loss_line_,) = ax.plot(
+                np.arange(1, len(val_loss) + 1),
+                val_loss,
+                **{
+                    "label": "Validation loss",
+                    "color": "C1",
+                    **(validation_loss_kw or {}),
+                },
+            )
+        ax.set_xlabel("Epoch")
+        ax.set_ylabel("Loss")
+        lines = [line for line in (self.line_, self.validation_loss_line_) if line]
+
+        self.score_ax_ = None
+        self.validation_score_line_ = None
+        if self.validation_scores is not None:
+            scores = np.asarray(self.validation_scores, dtype=float)
+            # a score (accuracy, R²) is on another scale than the loss
+            self.score_ax_ = ax.twinx()
+            (self.validation_score_line_,) = self.score_ax_.plot(
+                np.arange(1, len(scores) + 1),
+                scores,
+                **{
+                    "label": score_name,
+                    "color": "C2",
+                    "linestyle": "--",
+                    **(validation_score_kw or {}),
+                },
+            )
+            self.score_ax_.set_ylabel(score_name)
+            lines.append(self.validation_score_line_)
+
+        # one legend for the lines of both y axes
+        ax.legend(lines, [line.get_label() for line in lines], loc="best")
+        if name:
+            ax.set_title(name)
+        self.ax_ = ax
+        self.figure_ = ax.figure
+        return self
+
+    @classmethod
+    def from_estimator(cls, estimator, *, ax=None, name=None, score_name=None, **kw):
+        """Plot the loss curve of a fitted estimator.
+
+        Parameters
+        ----------
+        estimator : ScratchMLPClassifier, ScratchMLPRegressor or Pipeline
+            A fitted network (or a Pipeline ending in one), trained by a
+            stochastic solver (``"sgd"``, ``"adam"``), which records the loss
+            of each epoch in ``loss_curve_``; fitted with
+            ``early_stopping=True`` it also records the validation curves.
+            scikit-learn's ``MLPClassifier`` and ``MLPRegressor`` work too.
+        ax : matplotlib Axes, default=None
+            The axes to draw on; ``None`` makes a new figure and axes.
+        name : str, default=None
+            The title; ``None`` uses the estimator's class name.
+        score_name : str, default=None
+            The label of the score axis; ``None`` means
+            ``"Validation accuracy"`` for a classifier and
+            ``"Validation R²"`` for a regressor.
+        **kw
+            Passed to :meth:`plot` (``line_kw``, ``validation_loss_kw``,
+            ``validation_score_kw``).
+
+        Returns
+        -------
+        display : LossCurveDisplay
+            The display, drawn.
+        """
+        _pyplot(f"{cls.__name__}.from_estimator")
+        network = _final_estimator(estimator)
+        check_is_fitted(network)
+        loss_curve = getattr(network, "loss_curve_", None)
+        if loss_curve is None or len(loss_curve) == 0:
+            raise ValueError(
+                f"{type(network).__name__} has no loss curve to plot: "
+                "loss_curve_ is recorded by the stochastic solvers ('sgd', "
+                f"'adam'), and this one was fitted with solver={network.solver!r}."
+            )
+        if score_name is None:
+            score_name = (
+                "Validation accuracy" if is_classifier(network) else "Validation R²"
+            )
+        display = cls(
+            loss_curve=loss_curve,
+            validation_loss_curve=getattr(network, "validation_loss_curve_", None),
+            validation_scores=getattr(network, "validation_scores_", None),
+            score_name=score_name,
+            name=type(network).__name__ if name is None else name,
+        )
+        return display.plot(ax=ax, **kw)
