@@ -354,13 +354,18 @@ learning_rate_schedule_, weight_init_ : object
             Sample weights.
         classes : array-like of shape (n_classes,), default=None
             Every class of the problem; required on the first call, ignored
-            after (``y`` need not contain all of them).
+            after (``y`` need not contain all of them). For a multilabel
+            indicator ``y`` the labels are its columns, so it may be omitted.
 
         Returns
         -------
         self : object
             The updated estimator.
         """
+        if classes is None and not hasattr(self, "classes_"):
+            # an indicator matrix names its labels by its columns
+            if type_of_target(y).startswith("multilabel"):
+                classes = np.arange(np.shape(y)[1])
         if _check_partial_fit_first_call(self, classes):
             self._label_binarizer = LabelBinarizer()
             if type_of_target(y).startswith("multilabel"):
