@@ -72,12 +72,16 @@ class Registry:
         The entry-point group other packages use to add components.
     required : tuple of str
         Methods a user's own object must have to be accepted.
+    protocol : str, default=None
+        What an object of this kind must have, for messages; by default the
+        ``required`` methods.
     """
 
-    def __init__(self, kind, group, required):
+    def __init__(self, kind, group, required, protocol=None):
         self.kind = kind
         self.group = group
         self.required = tuple(required)
+        self.protocol = protocol
         self._factories = {}
         self._plugins_loaded = False
         self._plugin_names = set()
@@ -159,6 +163,8 @@ class Registry:
         return copy.deepcopy(spec)
 
     def _protocol_text(self):
+        if self.protocol is not None:
+            return self.protocol
         return " and ".join(f"{m}()" for m in self.required) + " methods"
 
     def _load_plugins(self):

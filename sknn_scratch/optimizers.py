@@ -18,7 +18,12 @@ import numpy as np
 
 from ._registry import Component, Registry
 
-OPTIMIZERS = Registry("solver", "sknn_scratch.optimizers", required=())
+OPTIMIZERS = Registry(
+    "solver",
+    "sknn_scratch.optimizers",
+    required=(),
+    protocol="initialize() and update() (or minimize()) methods",
+)
 
 
 def register_optimizer(name, optimizer=None):
