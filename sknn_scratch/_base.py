@@ -145,7 +145,11 @@ class BaseScratchMLP(BaseEstimator):
         )
         X, Y, y_original = self._validate_input(X, y, incremental, reset=first_pass)
         if sample_weight is not None:
-            sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
+            # the loss is divided by the sum of weights: a negative weight
+            # would make it unbounded below
+            sample_weight = _check_sample_weight(
+                sample_weight, X, dtype=X.dtype, ensure_non_negative=True
+            )
         sample_weight = self._combine_weights(y_original, sample_weight, incremental)
 
         self._resolve_components(Y, keep_optimizer=incremental and not first_pass)
@@ -251,6 +255,8 @@ class BaseScratchMLP(BaseEstimator):
             self.intercepts_.append(np.asarray(b, dtype=dtype).reshape(fan_out))
         self.loss_curve_ = []
         self.validation_loss_curve_ = None
+        # a new fit must never return to a previous fit's best weights
+        self._best_coefs = self._best_intercepts = None
         self._no_improvement_count = 0
         if self.early_stopping:
             self.validation_scores_ = []
@@ -346,7 +352,20 @@ class BaseScratchMLP(BaseEstimator):
                     for param, good in zip(params, last_finite):
                         np.copyto(param, good)
                     self.loss_curve_.append(self.loss_)
-                    raise ValueError(NON_FINITE_MESSAGE + DIVERGENCE_ADVICE)
+                    if not self.early_stopping:
+                        raise ValueError(NON_FINITE_MESSAGE + DIVERGENCE_ADVICE)
+                    # as MLPClassifier: early stopping returns the best
+                    # epoch's weights instead of failing
+                    self.validation_scores_.append(np.nan)
+                    self.validation_loss_curve_.append(np.nan)
+                    warnings.warn(
+                        f"Training diverged at epoch {self.n_iter_}: the weights "
+                        "of the best validation epoch were kept."
+                        + DIVERGENCE_ADVICE.split("kept.")[1],
+                        ConvergenceWarning,
+                        stacklevel=4,
+                    )
+                    break
                 for good, param in zip(last_finite, params):
                     np.copyto(good, param)
                 self.loss_curve_.append(self.loss_)
