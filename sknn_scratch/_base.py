@@ -331,7 +331,9 @@ class BaseScratchMLP(BaseEstimator):
         ):
             for _ in range(self.max_iter):
                 if self.shuffle:
-                    sample_idx = shuffle(sample_idx, random_state=self._rng)
+                    # a new permutation of the samples, not of the last epoch's
+                    # order: then fit's epochs equal as many partial_fit calls
+                    sample_idx = shuffle(np.arange(n_samples), random_state=self._rng)
                 accumulated_loss = 0.0
                 for batch in gen_batches(n_samples, batch_size):
                     idx = sample_idx[batch] if self.shuffle else batch
