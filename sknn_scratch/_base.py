@@ -21,6 +21,7 @@ from sklearn.utils.validation import _check_sample_weight, validate_data
 
 from ._interrupt import catch_interrupt
 from ._network import Network
+from ._progress import epoch_progress, require_tqdm
 from .activations import ACTIVATIONS
 from .initializers import INITIALIZERS
 from .losses import LOSSES
@@ -85,6 +86,7 @@ class BaseScratchMLP(BaseEstimator):
             Options(Real, {np.inf}),
         ],
         "max_fun": [Interval(Integral, 1, None, closed="left")],
+        "progress_bar": ["boolean"],
     }
 
     # ------------------------------------------------------------------ fit
@@ -140,6 +142,8 @@ class BaseScratchMLP(BaseEstimator):
 
     def _fit(self, X, y, sample_weight, incremental):
         hidden_layer_sizes = self._hidden_layer_sizes()
+        if self.progress_bar:
+            require_tqdm()  # fail before any attribute changes
         first_pass = not hasattr(self, "coefs_") or (
             not self.warm_start and not incremental
         )
@@ -328,6 +332,12 @@ class BaseScratchMLP(BaseEstimator):
         with (
             catch_interrupt() as interrupt,
             np.errstate(over="ignore", invalid="ignore", divide="ignore"),
+            # partial_fit is one epoch per call: a bar each time would be noise
+            epoch_progress(
+                self.progress_bar and not incremental,
+                self.max_iter,
+                type(self).__name__,
+            ) as progress,
         ):
             for _ in range(self.max_iter):
                 if self.shuffle:
@@ -381,6 +391,10 @@ class BaseScratchMLP(BaseEstimator):
                     self.best_loss_ = min(self.best_loss_, self.loss_)
                 if self.verbose:
                     print(message)
+                progress.update(
+                    self.loss_,
+                    self.validation_scores_[-1] if self.early_stopping else None,
+                )
                 if interrupt.requested:
                     warnings.warn(
                         "Training interrupted by user. The estimator keeps the "

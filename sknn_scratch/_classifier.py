@@ -115,6 +115,11 @@ class ScratchMLPClassifier(ClassifierMixin, BaseScratchMLP):
         ``"he_uniform"``, or a callable.
     class_weight : dict, "balanced" or None, default=None
         Weights of the classes, multiplied into ``sample_weight``.
+    progress_bar : bool, default=False
+        Show a progress bar over the epochs of ``fit`` (stochastic solvers),
+        with each epoch's loss and, with early stopping, validation score.
+        Needs the optional dependency tqdm (``pip install
+        sknn-scratch[progress]``); ``ImportError`` without it.
 
     Attributes
     ----------
@@ -218,6 +223,7 @@ learning_rate_schedule_, weight_init_ : object
         output_activation=None,
         weight_init="glorot_uniform",
         class_weight=None,
+        progress_bar=False,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -246,6 +252,7 @@ learning_rate_schedule_, weight_init_ : object
         self.output_activation = output_activation
         self.weight_init = weight_init
         self.class_weight = class_weight
+        self.progress_bar = progress_bar
 
     # ------------------------------------------------------ targets
 

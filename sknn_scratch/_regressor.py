@@ -71,6 +71,11 @@ class ScratchMLPRegressor(RegressorMixin, BaseScratchMLP):
         The output layer's activation; ``None`` is the identity.
     weight_init : str or callable, default="glorot_uniform"
         How weights start.
+    progress_bar : bool, default=False
+        Show a progress bar over the epochs of ``fit`` (stochastic solvers),
+        with each epoch's loss and, with early stopping, validation score.
+        Needs the optional dependency tqdm (``pip install
+        sknn-scratch[progress]``); ``ImportError`` without it.
 
     Attributes
     ----------
@@ -142,6 +147,7 @@ learning_rate_schedule_, weight_init_ : object
         max_fun=15000,
         output_activation=None,
         weight_init="glorot_uniform",
+        progress_bar=False,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -169,6 +175,7 @@ learning_rate_schedule_, weight_init_ : object
         self.max_fun = max_fun
         self.output_activation = output_activation
         self.weight_init = weight_init
+        self.progress_bar = progress_bar
 
     def _validate_input(self, X, y, incremental, reset):
         X, y = validate_data(
