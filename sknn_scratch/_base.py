@@ -7,6 +7,7 @@ optimizer), stops early, and keeps the fitted attributes scikit-learn's MLP
 has, with the same names and meaning.
 """
 
+import math
 import warnings
 from numbers import Integral, Real
 
@@ -19,6 +20,7 @@ from sklearn.utils._chunking import get_chunk_n_rows
 from sklearn.utils._param_validation import HasMethods, Interval, Options
 from sklearn.utils.validation import _check_sample_weight, validate_data
 
+from ._fast import PREDICT_CHUNK_ROWS, ArrayCheckpoint, epoch_runner, forward_in_chunks
 from ._interrupt import catch_interrupt
 from ._network import Network
 from ._progress import epoch_progress, require_tqdm
@@ -326,7 +328,11 @@ class BaseScratchMLP(BaseEstimator):
         total_weight = (
             n_samples if sample_weight is None else float(sample_weight.sum())
         )
-        last_finite = [p.copy() for p in params]
+        # built-in components train through buffers allocated once per fit
+        # (the same arithmetic); anything else takes the generic loop below
+        runner = epoch_runner(network, self.optimizer_, X, Y, batch_size)
+        # the weights of the last finite epoch, kept to return to on divergence
+        last_finite = runner if runner is not None else ArrayCheckpoint(params)
 
         self.n_iter_ = 0
         with (
@@ -345,7 +351,15 @@ class BaseScratchMLP(BaseEstimator):
                     # order: then fit's epochs equal as many partial_fit calls
                     sample_idx = shuffle(np.arange(n_samples), random_state=self._rng)
                 accumulated_loss = 0.0
-                for batch in gen_batches(n_samples, batch_size):
+                if runner is not None:
+                    accumulated_loss = runner.run(
+                        sample_idx if self.shuffle else None,
+                        sample_weight,
+                        self._learning_rate,
+                        interrupt,
+                    )
+                batches = gen_batches(n_samples, batch_size) if runner is None else ()
+                for batch in batches:
                     idx = sample_idx[batch] if self.shuffle else batch
                     sw = None if sample_weight is None else sample_weight[idx]
                     if sw is not None and not sw.sum() > 0:
@@ -360,9 +374,8 @@ class BaseScratchMLP(BaseEstimator):
                 self.n_iter_ += 1
                 self.t_ += n_samples
                 self.loss_ = accumulated_loss / total_weight if total_weight else 0.0
-                if not np.isfinite(self.loss_) or not _all_finite(params):
-                    for param, good in zip(params, last_finite):
-                        np.copyto(param, good)
+                if not math.isfinite(self.loss_) or not last_finite.params_finite():
+                    last_finite.restore()
                     self.loss_curve_.append(self.loss_)
                     if not self.early_stopping:
                         raise ValueError(NON_FINITE_MESSAGE + DIVERGENCE_ADVICE)
@@ -378,8 +391,7 @@ class BaseScratchMLP(BaseEstimator):
                         stacklevel=4,
                     )
                     break
-                for good, param in zip(last_finite, params):
-                    np.copyto(good, param)
+                last_finite.save()
                 self.loss_curve_.append(self.loss_)
 
                 message = f"Iteration {self.n_iter_}, loss = {self.loss_:.8f}"
@@ -547,6 +559,10 @@ class BaseScratchMLP(BaseEstimator):
         widest = max(W.shape[1] for W in self.coefs_)
         row_bytes = 2 * X.dtype.itemsize * (widest + self.n_outputs_)
         chunk = get_chunk_n_rows(row_bytes, max_n_rows=X.shape[0]) or 1
+        # built-in activations: reused buffers, small chunks that stay in cache
+        fast = forward_in_chunks(network, X, min(chunk, PREDICT_CHUNK_ROWS))
+        if fast is not None:
+            return fast
         if chunk >= X.shape[0]:
             return network.feedforward(X)
         Z = np.empty((X.shape[0], self.n_outputs_), dtype=self.coefs_[-1].dtype)
@@ -582,7 +598,3 @@ def _name_of(component, spec):
     if isinstance(spec, str):
         return spec
     return type(component).__name__.lower()
-
-
-def _all_finite(arrays):
-    return all(np.isfinite(a).all() for a in arrays)
