@@ -145,7 +145,7 @@ class ScratchMLPClassifier(ClassifierMixin, BaseScratchMLP):
         The number of training samples seen.
     n_features_in_ : int
         The number of features seen in ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Feature names seen in ``fit``, when ``X`` has string column names.
     n_iter_ : int
         The number of epochs of the last call to ``fit``.

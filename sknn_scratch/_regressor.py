@@ -92,7 +92,7 @@ class ScratchMLPRegressor(RegressorMixin, BaseScratchMLP):
         Samples seen, epochs of the last fit, layers, output neurons.
     n_features_in_ : int
         The number of features seen in ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Feature names seen in ``fit``, when ``X`` has string column names.
     out_activation_ : str
         The output activation's name (``"identity"``).
