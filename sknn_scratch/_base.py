@@ -150,6 +150,11 @@ class BaseScratchMLP(BaseEstimator):
             not self.warm_start and not incremental
         )
         X, Y, y_original = self._validate_input(X, y, incremental, reset=first_pass)
+        weights_dtype = None if first_pass else getattr(self.coefs_[0], "dtype", None)
+        if weights_dtype in (np.float32, np.float64):
+            # as MLPClassifier: the first fit fixes the weights' dtype, and
+            # later data (warm_start, partial_fit) trains in it
+            X = X.astype(weights_dtype, copy=False)
         if sample_weight is not None:
             # the loss is divided by the sum of weights: a negative weight
             # would make it unbounded below
