@@ -186,6 +186,14 @@ class BaseScratchMLP(BaseEstimator):
 
         if not all(np.isfinite(w).all() for w in self.coefs_ + self.intercepts_):
             raise ValueError(NON_FINITE_MESSAGE)
+        # the last update is never measured by an epoch's loss: weights can
+        # be finite yet overflow on the very data they were trained on
+        if not incremental and not _outputs_finite(self, X):
+            raise ValueError(
+                NON_FINITE_MESSAGE
+                + " The fitted network's outputs overflow on the training data."
+                + DIVERGENCE_ADVICE.split("kept.")[1]
+            )
         return self
 
     def _combine_weights(self, y, sample_weight, incremental):
@@ -593,6 +601,22 @@ def _fresh_random_state(random_state):
     if isinstance(random_state, Integral | np.integer):
         return np.random.RandomState(random_state)
     return random_state
+
+
+def _outputs_finite(estimator, X):
+    """True if the fitted network's outputs on ``X`` are all finite."""
+    network = Network.for_prediction(
+        estimator.coefs_,
+        estimator.intercepts_,
+        estimator.hidden_activation_,
+        estimator.output_activation_,
+    )
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for rows in gen_batches(X.shape[0], 4096):
+            _, A = network.feedforward(X[rows])
+            if not np.isfinite(A).all():
+                return False
+    return True
 
 
 def _name_of(component, spec):
