@@ -15,7 +15,7 @@ from threadpoolctl import threadpool_limits
 
 settings.register_profile(
     "default",
-    max_examples=100,
+    max_examples=200,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow],
