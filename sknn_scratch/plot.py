@@ -182,8 +182,14 @@ class LossCurveDisplay:
             self.score_ax_.set_ylabel(score_name)
             lines.append(self.validation_score_line_)
 
-        # one legend for the lines of both y axes
-        ax.legend(lines, [line.get_label() for line in lines], loc="best")
+        # one legend for the lines of both y axes, drawn on the top one; the
+        # falling loss and rising score usually leave the middle right free
+        top = self.score_ax_ or ax
+        top.legend(
+            lines,
+            [line.get_label() for line in lines],
+            loc="center right" if self.score_ax_ else "best",
+        )
         if name:
             ax.set_title(name)
         self.ax_ = ax

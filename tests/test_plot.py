@@ -75,7 +75,8 @@ def test_validation_loss_and_score_on_a_twin_axis(moons):
     assert display.score_ax_.get_shared_x_axes().joined(display.ax_, display.score_ax_)
     assert display.score_ax_.get_ylabel() == "Validation accuracy"
     assert display.ax_.get_title() == "moons"
-    legend = [t.get_text() for t in display.ax_.get_legend().get_texts()]
+    # one legend for both axes, on top of the lines of both
+    legend = [t.get_text() for t in display.score_ax_.get_legend().get_texts()]
     assert legend == ["Training loss", "Validation loss", "Validation accuracy"]
 
 
