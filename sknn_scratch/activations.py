@@ -241,7 +241,10 @@ class Softmax(Activation):
 
     def forward(self, Z):
         Z = np.asarray(Z)
-        E = np.exp(Z - Z.max(axis=-1, keepdims=True))
+        # a row holding both -1e308 and 1e308 subtracts to -inf, whose
+        # exponential is the 0 it should be: not worth a warning
+        with np.errstate(over="ignore"):
+            E = np.exp(Z - Z.max(axis=-1, keepdims=True))
         E /= E.sum(axis=-1, keepdims=True)
         return E
 
