@@ -17,6 +17,9 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from sknn_scratch import ScratchMLPClassifier, ScratchMLPRegressor
 
 
+# the checks set max_iter=1000 and some data is not learnt by then: the
+# ConvergenceWarning is expected, and only noise in the report
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 @parametrize_with_checks([ScratchMLPClassifier(), ScratchMLPRegressor()])
 def test_sklearn_estimator_checks(estimator, check):
     check(estimator)
