@@ -162,6 +162,12 @@ class BaseScratchMLP(BaseEstimator):
                 sample_weight, X, dtype=X.dtype, ensure_non_negative=True
             )
         sample_weight = self._combine_weights(y_original, sample_weight, incremental)
+        if sample_weight is not None and not np.any(sample_weight):
+            # class_weight can zero every sample: the weighted mean is 0 / 0
+            raise ValueError(
+                "Sample weights must contain at least one non-zero number: "
+                "class_weight times sample_weight is 0 for every sample."
+            )
 
         self._resolve_components(Y, keep_optimizer=incremental and not first_pass)
         Y = self._encode_targets(Y, X.dtype)
