@@ -213,3 +213,15 @@ def test_class_weight_with_unknown_label_raises():
     X, y = make_classification(n_samples=30, n_features=4, random_state=1)
     with pytest.raises(ValueError, match="not found|not present|class"):
         ScratchMLPClassifier(class_weight={5: 1.0}, max_iter=1).fit(X, y)
+
+
+@pytest.mark.parametrize("solver", ["sgd", "lbfgs"])
+def test_class_weight_zeroing_every_sample_raises(data, solver):
+    X, y = data
+    clf = full_batch(ScratchMLPClassifier, solver=solver, class_weight={0: 0, 1: 0})
+    with pytest.raises(ValueError, match="at least one non-zero number"):
+        clf.fit(X, y)
+    # in partial_fit too, where one batch may hold only a zero-weight class
+    clf = full_batch(ScratchMLPClassifier, class_weight={0: 0.0, 1: 1.0})
+    with pytest.raises(ValueError, match="at least one non-zero number"):
+        clf.partial_fit(X[y == 0], y[y == 0], classes=[0, 1])
