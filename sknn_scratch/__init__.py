@@ -1,6 +1,7 @@
 """sknn_scratch: the article's neural network, from scratch, for scikit-learn."""
 
 from ._classifier import ARTICLE_PARAMS, ScratchMLPClassifier
+from ._persistence import trusted_types
 from ._regressor import ScratchMLPRegressor
 from .activations import register_activation
 from .initializers import register_initializer
@@ -20,4 +21,5 @@ __all__ = [
     "register_loss",
     "register_optimizer",
     "register_schedule",
+    "trusted_types",
 ]
