@@ -577,7 +577,10 @@ class BaseScratchMLP(BaseEstimator):
         )
         widest = max(W.shape[1] for W in self.coefs_)
         row_bytes = 2 * X.dtype.itemsize * (widest + self.n_outputs_)
-        chunk = get_chunk_n_rows(row_bytes, max_n_rows=X.shape[0]) or 1
+        # (a few rows need no working_memory lookup: it costs more than them)
+        n_rows = X.shape[0]
+        few = n_rows <= PREDICT_CHUNK_ROWS
+        chunk = n_rows if few else get_chunk_n_rows(row_bytes, max_n_rows=n_rows) or 1
         # built-in activations: reused buffers, small chunks that stay in cache
         fast = forward_in_chunks(network, X, min(chunk, PREDICT_CHUNK_ROWS))
         if fast is not None:
