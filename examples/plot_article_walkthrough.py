@@ -22,8 +22,8 @@ import numpy as np
 
 from sknn_scratch import ARTICLE_PARAMS, ScratchMLPClassifier
 
-people = ["Alice", "Bob", "Charlie", "Diana"]
-# weight - 135 lb, height - 66 in, as the article shifts them
+# Alice, Bob, Charlie, Diana: weight - 135 lb, height - 66 in, as the
+# article shifts them
 X = np.array([[-2, -1], [25, 6], [17, 4], [-15, -6]])
 y = np.array([1, 0, 0, 1])  # Female is 1, Male is 0
 

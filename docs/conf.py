@@ -1,0 +1,143 @@
+"""Sphinx configuration of the sknn_scratch documentation.
+
+Build it, warnings as errors, from the repository root::
+
+    python -m pip install ".[docs]"
+    python -m sphinx -W --keep-going -b html docs docs/_build/html
+"""
+
+import os
+import re
+from pathlib import Path
+
+import sknn_scratch
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+
+project = "sknn_scratch"
+author = "the sknn_scratch developers"
+copyright = "the sknn_scratch developers"
+release = sknn_scratch.__version__
+version = release
+
+extensions = [
+    "sphinx.ext.autodoc",
+    "sphinx.ext.autosummary",
+    "sphinx.ext.mathjax",
+    "sphinx.ext.viewcode",
+    "numpydoc",
+    "sphinx_gallery.gen_gallery",
+    "myst_parser",
+]
+
+source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
+root_doc = "index"
+templates_path = ["_templates"]
+exclude_patterns = ["_build", "README_SECTIONS.md", "**/GALLERY_HEADER.rst"]
+html_theme = "pydata_sphinx_theme"
+html_static_path = ["_static"]
+html_title = f"sknn_scratch {release}"
+html_theme_options = {
+    "navigation_with_keys": False,
+    "show_toc_level": 2,
+    "secondary_sidebar_items": ["page-toc", "sg_download_links", "sg_launcher_links"],
+}
+html_sidebars = {"index": [], "faq": [], "article": []}
+
+# --- API reference: numpydoc renders the docstrings, autosummary the pages
+autosummary_generate = True
+autodoc_default_options = {"members": True, "inherited-members": True}
+numpydoc_show_class_members = False
+numpydoc_class_members_toctree = False
+numpydoc_xref_param_type = False
+numpydoc_validation_checks = set()
+# the scikit-learn estimators' own methods (get_params, score, ...) are
+# documented where they are defined
+autodoc_inherit_docstrings = True
+
+# No intersphinx: the docs build offline. scikit-learn is linked by URL.
+
+# --- the gallery: examples/ run at build time, their output on the page
+os.environ.setdefault("MPLBACKEND", "Agg")
+sphinx_gallery_conf = {
+    "examples_dirs": str(ROOT / "examples"),
+    "gallery_dirs": "auto_examples",
+    "filename_pattern": r"/plot_",
+    "download_all_examples": False,
+    "remove_config_comments": True,
+    "within_subsection_order": "FileNameSortKey",
+    "reference_url": {"sknn_scratch": None},
+    "backreferences_dir": "gen_modules/backreferences",
+    "doc_module": ("sknn_scratch",),
+    "matplotlib_animations": False,
+    "show_memory": False,
+    "min_reported_time": 10**9,
+}
+
+# --- optional pages and results, included when present in the source tree
+OPTIONAL_PAGES = ["security", "distributed"]
+OPTIONAL_API = ["trusted_types"]
+BENCHMARK_RESULTS = ROOT / "benchmarks" / "RESULTS.md"
+
+
+def _optional_toctree_entries():
+    return [
+        page
+        for page in OPTIONAL_PAGES
+        if any((HERE / f"{page}{suffix}").exists() for suffix in source_suffix)
+    ]
+
+
+def _fill_placeholders(app, docname, source):
+    """Put pages and results that may not exist yet into the sources."""
+    text = source[0]
+    if ".. optional-pages::" in text:
+        entries = "".join(f"   {page}\n" for page in _optional_toctree_entries())
+        text = text.replace("   .. optional-pages::\n", entries)
+    if ".. optional-api-functions::" in text:
+        # autodoc directives rather than autosummary entries: autosummary
+        # makes its pages from the files as they are on disk
+        entries = "".join(
+            f".. autofunction:: sknn_scratch.{name}\n\n"
+            for name in OPTIONAL_API
+            if hasattr(sknn_scratch, name)
+        )
+        entries = "Saving and loading models: :doc:`persistence`.\n\n" + entries
+        text = text.replace(".. optional-api-functions::\n", entries)
+    if ".. benchmark-results::" in text:
+        if BENCHMARK_RESULTS.exists():
+            replacement = (
+                ".. include:: ../benchmarks/RESULTS.md\n"
+                "   :parser: myst_parser.sphinx_\n"
+            )
+        else:
+            replacement = (
+                ".. note::\n\n"
+                "   No results were recorded with this version: run the\n"
+                "   benchmark as shown below to measure your machine.\n"
+            )
+        text = text.replace(".. benchmark-results::\n", replacement)
+    source[0] = text
+
+
+# roles whose targets live in scikit-learn's own documentation
+_SKLEARN_ROLE = re.compile(r":(?:ref|term):`([^`<]*?)\s*(?:<[^`>]*>)?`")
+
+
+def _plain_sklearn_references(app, what, name, obj, options, lines):
+    """Inherited scikit-learn docstrings: its cross-references as plain text.
+
+    ``get_params``, ``score``, ... come with links into scikit-learn's user
+    guide and glossary, which do not exist in these docs.
+    """
+    module = getattr(obj, "__module__", None) or ""
+    if not module.startswith("sklearn"):
+        return
+    lines[:] = [_SKLEARN_ROLE.sub(r"*\1*", line) for line in lines]
+
+
+def setup(app):
+    app.connect("source-read", _fill_placeholders)
+    app.connect("autodoc-process-docstring", _plain_sklearn_references)
+    return {"parallel_read_safe": True}
