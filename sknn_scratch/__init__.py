@@ -4,6 +4,7 @@ from ._classifier import ARTICLE_PARAMS, ScratchMLPClassifier
 from ._persistence import trusted_types
 from ._regressor import ScratchMLPRegressor
 from .activations import register_activation
+from .gradients import check_gradients
 from .initializers import register_initializer
 from .losses import register_loss
 from .optimizers import register_optimizer
@@ -16,6 +17,7 @@ __all__ = [
     "ScratchMLPClassifier",
     "ScratchMLPRegressor",
     "__version__",
+    "check_gradients",
     "register_activation",
     "register_initializer",
     "register_loss",
