@@ -393,6 +393,10 @@ class BaseScratchMLP(BaseEstimator):
                 self.n_iter_ += 1
                 self.t_ += n_samples
                 self.loss_ = accumulated_loss / total_weight if total_weight else 0.0
+                if interrupt.requested and total_weight:
+                    # the epoch was cut short: its running sum covers only the
+                    # batches done, so measure the weights kept on all the data
+                    self.loss_ = _loss_on(network, X, Y, sample_weight, total_weight)
                 if not math.isfinite(self.loss_) or not last_finite.params_finite():
                     last_finite.restore()
                     self.loss_curve_.append(self.loss_)
@@ -610,6 +614,23 @@ def _fresh_random_state(random_state):
     if isinstance(random_state, Integral | np.integer):
         return np.random.RandomState(random_state)
     return random_state
+
+
+def _loss_on(network, X, Y, sample_weight, total_weight):
+    """The training loss (with its L2 penalty) of the current weights."""
+    loss = 0.0
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for rows in gen_batches(X.shape[0], 4096):
+            sw = None if sample_weight is None else sample_weight[rows]
+            weight = (rows.stop - rows.start) if sw is None else float(sw.sum())
+            if weight > 0:
+                _, A = network.feedforward(X[rows])
+                loss += network.loss.loss(Y[rows], A, sw) * weight
+        loss /= total_weight
+        if network.alpha:
+            penalty = sum(float(np.vdot(W, W)) for W in network.coefs)
+            loss += 0.5 * network.alpha * penalty / total_weight
+    return float(loss)
 
 
 def _outputs_finite(estimator, X):

@@ -246,3 +246,18 @@ def test_a_handler_set_by_the_application_is_kept(data):
         assert clf.n_iter_ == 3
     finally:
         signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+def test_loss_of_a_cut_short_epoch_is_the_loss_of_the_weights_kept(data):
+    """Not the running sum of the batches done, divided by all samples."""
+    X, y = data
+    clf = ScratchMLPClassifier(**PARAMS, learning_rate=InterruptingSchedule(epoch=3))
+    _fit_interrupted(clf, X, y)
+    # the article's MSE of the output neuron, plus the L2 penalty
+    p = clf.predict_proba(X)[:, 1]
+    penalty = sum((W**2).sum() for W in clf.coefs_)
+    expected = np.mean((y - p) ** 2) + 0.5 * clf.alpha * penalty / len(X)
+    assert clf.loss_curve_[-1] == pytest.approx(expected, rel=1e-9)
+    # so the best loss is not set by a partial sum that looks like progress
+    assert clf.best_loss_ == min(clf.loss_curve_)
+    assert clf.loss_curve_[-1] > 0.5 * clf.loss_curve_[-2]
