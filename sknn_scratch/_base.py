@@ -436,7 +436,8 @@ class BaseScratchMLP(BaseEstimator):
                         f"weights after {self.n_iter_} epoch(s), the last one "
                         "cut short; press Ctrl-C twice to abort at once.",
                         UserWarning,
-                        stacklevel=4,
+                        # _fit_stochastic, _fit, fit, _fit_context: the caller
+                        stacklevel=5,
                     )
                     break
 

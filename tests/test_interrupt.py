@@ -94,8 +94,11 @@ def _fit_interrupted(estimator, X, y):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         estimator.fit(X, y)
-    messages = [str(w.message) for w in caught if w.category is UserWarning]
-    assert any("interrupted" in m for m in messages), messages
+    interrupted = [w for w in caught if "interrupted" in str(w.message)]
+    assert len(interrupted) == 1, [str(w.message) for w in caught]
+    assert interrupted[0].category is UserWarning
+    # the warning points at the line that called fit
+    assert interrupted[0].filename == __file__
     # stopping on request is not a failure to converge
     assert not any(w.category is ConvergenceWarning for w in caught)
     return estimator
