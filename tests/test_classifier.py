@@ -407,6 +407,7 @@ def test_non_finite_x_is_rejected_like_mlpclassifier(binary, bad):
     X, y = binary
     X_bad = X.copy()
     X_bad[3, 1] = bad
+    messages = {}
     for Estimator in (ScratchMLPClassifier, MLPClassifier):
         fit_error = error_of(lambda E=Estimator: E(max_iter=2).fit(X_bad, y))
         fitted = quiet(Estimator(max_iter=2).fit, X, y)
@@ -414,6 +415,10 @@ def test_non_finite_x_is_rejected_like_mlpclassifier(binary, bad):
         for error in (fit_error, predict_error):
             assert type(error) is ValueError
             assert re.match("Input X contains (NaN|infinity)", str(error))
+        messages[Estimator] = [
+            str(e).replace(Estimator.__name__, "{}") for e in (fit_error, predict_error)
+        ]
+    assert messages[ScratchMLPClassifier] == messages[MLPClassifier]
 
 
 def test_wrong_number_of_features_at_predict(binary):
