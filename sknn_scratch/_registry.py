@@ -7,6 +7,7 @@ plugin never needs to be imported by hand.
 """
 
 import copy
+import importlib
 import inspect
 import warnings
 from importlib import metadata
@@ -85,6 +86,7 @@ class Registry:
         self._factories = {}
         self._plugins_loaded = False
         self._plugin_names = set()
+        _REGISTRIES.append(self)
 
     def register(self, name, factory=None):
         """Add ``factory`` under ``name``; without ``factory``, a decorator."""
@@ -188,11 +190,27 @@ class Registry:
                 )
 
     def reload_plugins(self):
-        """Forget loaded plugins so the next miss scans entry points again."""
+        """Forget loaded plugins so the next miss scans entry points again.
+
+        For a package installed (or removed) while Python runs.
+        """
         for name in self._plugin_names:
             self._factories.pop(name, None)
         self._plugin_names.clear()
         self._plugins_loaded = False
+        # the import system caches directory listings: a new *.dist-info
+        # would otherwise go unseen
+        importlib.invalidate_caches()
+
+
+#: every registry, in the order the component modules create them
+_REGISTRIES = []
+
+
+def reload_plugins():
+    """Forget the plugins of every component kind; see ``Registry.reload_plugins``."""
+    for registry in _REGISTRIES:
+        registry.reload_plugins()
 
 
 def _entry_points(group):
