@@ -75,36 +75,13 @@ sphinx_gallery_conf = {
     "min_reported_time": 10**9,
 }
 
-# --- optional pages and results, included when present in the source tree
-OPTIONAL_PAGES = ["security", "distributed"]
-OPTIONAL_API = ["trusted_types"]
+# --- benchmark results, included when present in the source tree
 BENCHMARK_RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 
 
-def _optional_toctree_entries():
-    return [
-        page
-        for page in OPTIONAL_PAGES
-        if any((HERE / f"{page}{suffix}").exists() for suffix in source_suffix)
-    ]
-
-
 def _fill_placeholders(app, docname, source):
-    """Put pages and results that may not exist yet into the sources."""
+    """Include the benchmark results, or say how to make them."""
     text = source[0]
-    if ".. optional-pages::" in text:
-        entries = "".join(f"   {page}\n" for page in _optional_toctree_entries())
-        text = text.replace("   .. optional-pages::\n", entries)
-    if ".. optional-api-functions::" in text:
-        # autodoc directives rather than autosummary entries: autosummary
-        # makes its pages from the files as they are on disk
-        entries = "".join(
-            f".. autofunction:: sknn_scratch.{name}\n\n"
-            for name in OPTIONAL_API
-            if hasattr(sknn_scratch, name)
-        )
-        entries = "Saving and loading models: :doc:`persistence`.\n\n" + entries
-        text = text.replace(".. optional-api-functions::\n", entries)
     if ".. benchmark-results::" in text:
         if BENCHMARK_RESULTS.exists():
             replacement = (
