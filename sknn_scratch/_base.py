@@ -20,7 +20,13 @@ from sklearn.utils._chunking import get_chunk_n_rows
 from sklearn.utils._param_validation import HasMethods, Interval, Options
 from sklearn.utils.validation import _check_sample_weight, validate_data
 
-from ._fast import PREDICT_CHUNK_ROWS, ArrayCheckpoint, epoch_runner, forward_in_chunks
+from ._fast import (
+    PREDICT_CHUNK_ROWS,
+    ArrayCheckpoint,
+    epoch_runner,
+    forward_in_chunks,
+    outputs_finite,
+)
 from ._interrupt import catch_interrupt
 from ._network import Network
 from ._progress import epoch_progress, require_tqdm
@@ -642,6 +648,11 @@ def _outputs_finite(estimator, X):
         estimator.hidden_activation_,
         estimator.output_activation_,
     )
+    # built-in activations: usually proved from bounds on the weights, else
+    # checked in small reused buffers rather than 4096-row temporaries
+    fast = outputs_finite(network, X)
+    if fast is not None:
+        return fast
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for rows in gen_batches(X.shape[0], 4096):
             _, A = network.feedforward(X[rows])

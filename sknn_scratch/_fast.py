@@ -100,9 +100,9 @@ def epoch_runner(network, optimizer, X, Y, batch_size):
 def forward_in_chunks(network, X, chunk_rows):
     """The output layer's sums and outputs for ``X``, ``chunk_rows`` at a time.
 
-    Each hidden layer's buffer holds one chunk and is reused for the next, so
-    memory stays bounded by the chunk and, for chunks of a few hundred rows,
-    the activations stay in cache between the product and the activation.
+    Each layer's buffer holds one chunk and is reused for the next, so memory
+    stays bounded by the chunk and, for chunks of a few hundred rows, the
+    activations stay in cache between the product and the activation.
     Returns ``None`` when a component is not a built-in (or ``X`` is sparse):
     use :meth:`Network.feedforward` then.
 
@@ -116,34 +116,85 @@ def forward_in_chunks(network, X, chunk_rows):
     -------
     Z, A : ndarray of shape (n_samples, n_outputs)
     """
+    chunks = _output_chunks(network, X, chunk_rows)
+    if chunks is None:
+        return None
+    Z = np.empty((X.shape[0], network.coefs[-1].shape[1]), network.coefs[-1].dtype)
+    A = np.empty_like(Z)
+    for rows, Z_rows, A_rows in chunks:
+        Z[rows], A[rows] = Z_rows, A_rows
+    return Z, A
+
+
+def outputs_finite(network, X, chunk_rows=PREDICT_CHUNK_ROWS):
+    """Whether every output for ``X`` is finite; ``None`` if not built-in.
+
+    Usually proved without a forward pass, from bounds on ``|Z|``: the inputs
+    are bounded by ``max |X|``, each layer's ``|Z|`` by the bound of its
+    inputs times the largest column sum of ``|W|``, plus ``max |b|``, and a
+    sigmoid or tanh bounds its outputs by 1. Every built-in activation maps
+    finite sums to finite outputs, so bounds far below overflow settle it.
+    """
+    chunks = _output_chunks(network, X, chunk_rows)
+    if chunks is None:
+        return None
+    with np.errstate(over="ignore", invalid="ignore"):
+        if X.size == 0 or _bounded_far_below_overflow(network, X):
+            return True
+    return all(np.isfinite(A_rows).all() for _, _, A_rows in chunks)
+
+
+def _bounded_far_below_overflow(network, X):
+    limit = np.finfo(X.dtype).max * 1e-6  # far above any rounding in the sums
+    # two reductions, not np.abs(X): no temporary the size of X
+    bound = max(abs(float(X.max())), abs(float(X.min())))
+    hidden = _HIDDEN[type(network.hidden_activation)]
+    for i, (W, b) in enumerate(zip(network.coefs, network.intercepts)):
+        column_sums = np.abs(W).sum(axis=0).max() if W.size else 0.0
+        bias = float(np.abs(b).max()) if b.size else 0.0
+        bound = bound * float(column_sums) + bias
+        if not bound < limit:
+            return False
+        if i < len(network.coefs) - 1 and hidden in ("sigmoid", "tanh"):
+            bound = 1.0
+    return True
+
+
+def _output_chunks(network, X, chunk_rows):
+    """``(rows, Z, A)`` of the output layer for each chunk, or ``None``.
+
+    ``Z`` and ``A`` are buffers reused by the next chunk.
+    """
     hidden = _HIDDEN.get(type(network.hidden_activation))
     output = _OUTPUT.get(type(network.output_activation))
-    coefs, intercepts = network.coefs, network.intercepts
-    dtype = coefs[-1].dtype
+    dtype = network.coefs[-1].dtype
     if hidden is None or output is None or type(X) is not np.ndarray:
         return None
     if X.dtype != dtype or any(p.dtype != dtype for p in network.params):
         return None
+    return _generate_output_chunks(network, X, chunk_rows, hidden, output)
+
+
+def _generate_output_chunks(network, X, chunk_rows, hidden, output):
+    coefs, intercepts = network.coefs, network.intercepts
     n_samples = X.shape[0]
     chunk_rows = max(1, min(chunk_rows, n_samples))
-    buffers = [np.empty((chunk_rows, W.shape[1]), dtype) for W in coefs[:-1]]
-    Z = np.empty((n_samples, coefs[-1].shape[1]), dtype)
-    A = np.empty_like(Z)
-    with np.errstate(over="ignore"):
-        for start in range(0, n_samples, chunk_rows):
-            stop = min(start + chunk_rows, n_samples)
-            a = X[start:stop]
-            for W, b, buffer in zip(coefs[:-1], intercepts[:-1], buffers):
+    buffers = [np.empty((chunk_rows, W.shape[1]), X.dtype) for W in coefs]
+    Z_buffer = np.empty_like(buffers[-1])
+    for start in range(0, n_samples, chunk_rows):
+        stop = min(start + chunk_rows, n_samples)
+        a = X[start:stop]
+        with np.errstate(over="ignore", invalid="ignore"):
+            for i, (W, b, buffer) in enumerate(zip(coefs, intercepts, buffers)):
                 h = buffer[: stop - start]
                 np.dot(a, W, out=h)
                 h += b
-                _activate(hidden, h)
+                if i == len(coefs) - 1:
+                    Z = Z_buffer[: stop - start]
+                    np.copyto(Z, h)
+                _activate(output if i == len(coefs) - 1 else hidden, h)
                 a = h
-            np.dot(a, coefs[-1], out=Z[start:stop])
-        Z += intercepts[-1]
-        np.copyto(A, Z)
-        _activate(output, A)
-    return Z, A
+        yield slice(start, stop), Z, a
 
 
 # ------------------------------------------------ mini-batches, in buffers

@@ -140,3 +140,21 @@ def test_chunked_prediction_matches_one_pass(data):
         Z_chunked, A_chunked = _fast.forward_in_chunks(network, X, rows)
         assert_allclose(Z_chunked, Z, rtol=1e-12)
         assert_allclose(A_chunked, A, rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "scale, finite",
+    [(1.0, True), (1e305, True), (1e308, False)],  # proved; checked; inf - inf
+)
+def test_outputs_finite_proves_or_checks(scale, finite):
+    from sknn_scratch.activations import Identity, Sigmoid
+
+    X = np.array([[1.0, 1.0], [-1.0, 0.5]])
+    W = [np.full((2, 3), scale), np.array([[1.0], [-1.0], [1.0]])]
+    b = [np.zeros(3), np.zeros(1)]
+    # identity hidden layer: its outputs are as large as its sums
+    network = _base.Network.for_prediction(W, b, Identity(), Sigmoid())
+    assert _fast.outputs_finite(network, X) is finite
+    with np.errstate(over="ignore", invalid="ignore"):
+        _, A = network.feedforward(X)
+    assert np.isfinite(A).all() is np.bool_(finite)
