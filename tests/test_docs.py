@@ -41,8 +41,28 @@ def test_the_pages_are_there():
     } <= names
 
 
+@pytest.fixture
+def isolated_registries():
+    """Pages register components by name; forget them afterwards."""
+    registries = [
+        module.__dict__[name]
+        for module, name in [
+            (activations, "ACTIVATIONS"),
+            (losses, "LOSSES"),
+            (optimizers, "OPTIMIZERS"),
+            (schedules, "SCHEDULES"),
+            (initializers, "INITIALIZERS"),
+        ]
+    ]
+    saved = [dict(registry._factories) for registry in registries]
+    yield
+    for registry, factories in zip(registries, saved):
+        registry._factories.clear()
+        registry._factories.update(factories)
+
+
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.stem)
-def test_page_examples_print_what_the_page_shows(page):
+def test_page_examples_print_what_the_page_shows(page, isolated_registries):
     text = page.read_text()
     for module in OPTIONAL_MODULES:
         if f"import {module}" in text and importlib.util.find_spec(module) is None:
