@@ -45,14 +45,11 @@ def test_the_pages_are_there():
 def isolated_registries():
     """Pages register components by name; forget them afterwards."""
     registries = [
-        module.__dict__[name]
-        for module, name in [
-            (activations, "ACTIVATIONS"),
-            (losses, "LOSSES"),
-            (optimizers, "OPTIMIZERS"),
-            (schedules, "SCHEDULES"),
-            (initializers, "INITIALIZERS"),
-        ]
+        activations.ACTIVATIONS,
+        losses.LOSSES,
+        optimizers.OPTIMIZERS,
+        schedules.SCHEDULES,
+        initializers.INITIALIZERS,
     ]
     saved = [dict(registry._factories) for registry in registries]
     yield
