@@ -65,6 +65,9 @@ class InvScaling(Schedule):
 class Adaptive(Schedule):
     r"""Keep :math:`\eta_0` while the loss improves; divide by 5 on a plateau.
 
+    .. math:: \eta \leftarrow \eta / 5 \text{ on a plateau; stop once }
+        \eta \le 10^{-6}
+
     As scikit-learn's MLP: when ``n_iter_no_change`` epochs pass without an
     improvement of ``tol``, the rate is divided by 5; training stops once it
     falls to ``1e-6`` or below.

@@ -370,3 +370,27 @@ def test_reload_plugins_is_public_per_registry():
         f"sknn_scratch.{kind}"
         for kind in ("activations", "losses", "optimizers", "initializers", "schedules")
     }
+
+
+# ------------------------------------------------------- the built-ins
+
+BUILTINS = {
+    "activation": {"sigmoid", "logistic", "tanh", "relu", "leaky_relu", "elu",
+                   "softplus", "identity", "softmax"},
+    "loss": {"squared_error", "log_loss", "absolute_error", "hinge", "squared_hinge"},
+    "solver": {"sgd", "adam", "lbfgs"},
+    "initializer": {"glorot_uniform", "standard_normal", "normal", "he_normal",
+                    "he_uniform"},
+    "schedule": {"constant", "invscaling", "adaptive", "step", "cosine"},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_every_builtin_is_registered_with_its_formula_in_the_docstring(kind):
+    registry = KINDS[kind][0]
+    assert BUILTINS[kind] <= set(registry.names())
+    for name in BUILTINS[kind]:
+        component = registry.resolve(name, "parameter")
+        assert type(component).__module__.startswith("sknn_scratch.")
+        # a math block or inline :math: role
+        assert "math:" in type(component).__doc__, name
