@@ -131,7 +131,12 @@ class Adam(Optimizer):
 
 @register_optimizer("lbfgs")
 class LBFGS(Optimizer):
-    """Limited-memory BFGS on the whole training set, through scipy.
+    r"""Limited-memory BFGS on the whole training set, through scipy.
+
+    .. math:: w \leftarrow w - \lambda_k H_k \nabla L(w)
+
+    where :math:`H_k` approximates the inverse Hessian from the last few
+    steps and gradients, and :math:`\lambda_k` comes from a line search.
 
     As scikit-learn's MLP: ``scipy.optimize.minimize(method="L-BFGS-B")``
     with ``maxiter=max_iter``, ``maxfun=max_fun`` and ``gtol=tol``. It
