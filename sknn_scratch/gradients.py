@@ -105,7 +105,8 @@ def check_gradients(
     """
     estimator = copy.deepcopy(estimator)
     if not _is_fitted(estimator):
-        estimator.set_params(max_iter=1)
+        # no validation split: the few samples given all go to the check
+        estimator.set_params(max_iter=1, early_stopping=False)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             estimator.fit(X, y, sample_weight=sample_weight)
