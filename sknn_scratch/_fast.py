@@ -119,10 +119,30 @@ def forward_in_chunks(network, X, chunk_rows):
     chunks = _output_chunks(network, X, chunk_rows)
     if chunks is None:
         return None
+    if X.shape[0] <= chunk_rows:
+        # one chunk (a single row, say): no buffers to reuse, fewest calls
+        chunks.close()
+        return _forward_once(network, X)
     Z = np.empty((X.shape[0], network.coefs[-1].shape[1]), network.coefs[-1].dtype)
     A = np.empty_like(Z)
     for rows, Z_rows, A_rows in chunks:
         Z[rows], A[rows] = Z_rows, A_rows
+    return Z, A
+
+
+def _forward_once(network, X):
+    hidden = _HIDDEN[type(network.hidden_activation)]
+    output = _OUTPUT[type(network.output_activation)]
+    a = X
+    with np.errstate(over="ignore", invalid="ignore"):
+        for W, b in zip(network.coefs[:-1], network.intercepts[:-1]):
+            a = a @ W
+            a += b
+            _activate(hidden, a)
+        Z = a @ network.coefs[-1]
+        Z += network.intercepts[-1]
+        A = Z.copy()
+        _activate(output, A)
     return Z, A
 
 

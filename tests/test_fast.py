@@ -158,3 +158,17 @@ def test_outputs_finite_proves_or_checks(scale, finite):
     with np.errstate(over="ignore", invalid="ignore"):
         _, A = network.feedforward(X)
     assert np.isfinite(A).all() is np.bool_(finite)
+
+
+def test_prediction_shortcut_still_refuses_bad_input(data):
+    X, y = data
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf = ScratchMLPClassifier(hidden_layer_sizes=(3,), max_iter=2).fit(X, y)
+    assert_allclose(clf.predict_proba(X[:1]), clf.predict_proba(X.tolist()[:1]))
+    bad = X[:2].copy()
+    bad[1, 0] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        clf.predict_proba(bad)
+    with pytest.raises(ValueError, match="features"):
+        clf.predict_proba(X[:, :3])
