@@ -1,6 +1,6 @@
 """Train sknn_scratch and scikit-learn's MLPClassifier on the same work, side by side.
 
-Run ``python benchmarks/compare.py`` (about 5 minutes on 2 cores) or
+Run ``python benchmarks/compare.py`` (3 to 5 minutes on 2 cores) or
 ``python benchmarks/compare.py --quick`` (tiny sizes, a few seconds, to check
 that it runs). Each workload runs every contender once per round, the
 contenders alternating, and reports the median time, its spread (lowest to
