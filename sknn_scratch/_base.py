@@ -15,7 +15,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, _fit_context
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
-from sklearn.utils import gen_batches, shuffle
+from sklearn.utils import gen_batches
 from sklearn.utils._chunking import get_chunk_n_rows
 from sklearn.utils._param_validation import HasMethods, Interval, Options
 from sklearn.utils.validation import _check_sample_weight, validate_data
@@ -374,7 +374,9 @@ class BaseScratchMLP(BaseEstimator):
                 if self.shuffle:
                     # a new permutation of the samples, not of the last epoch's
                     # order: then fit's epochs equal as many partial_fit calls
-                    sample_idx = shuffle(np.arange(n_samples), random_state=self._rng)
+                    # (the permutation sklearn's shuffle(np.arange(n)) draws,
+                    # without its two extra copies of n indices)
+                    sample_idx = self._rng.permutation(n_samples)
                 accumulated_loss = 0.0
                 if runner is not None:
                     accumulated_loss = runner.run(

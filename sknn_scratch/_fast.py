@@ -241,6 +241,25 @@ def _activate(kind, A):
         A /= A.sum(axis=-1, keepdims=True)
 
 
+def _times_derivative_over(kind, delta, A):
+    """``delta *= f'(Z)`` in place, from ``A = f(Z)``, which it overwrites.
+
+    For the mini-batch step, where each layer's ``A`` is no longer needed
+    once its ``dL/dZ`` is known: no buffer for ``f'(Z)``.
+    """
+    if kind == "sigmoid":
+        delta *= A
+        np.subtract(1, A, out=A)
+        delta *= A
+    elif kind == "tanh":
+        np.multiply(A, A, out=A)
+        np.subtract(1, A, out=A)
+        delta *= A
+    elif kind == "relu":
+        np.greater(A, 0, out=A)
+        delta *= A
+
+
 def _times_derivative(kind, delta, A, tmp):
     """``delta *= f'(Z)`` in place, from ``A = f(Z)``."""
     if kind == "sigmoid":
@@ -299,9 +318,8 @@ class _BufferedEpochs(ArrayCheckpoint):
         self.Y_batch = np.empty((size, Y.shape[1]), dtype)
         # each layer's output A = f(Z), computed in place over Z
         self.outputs = [np.empty((size, n), dtype) for n in widths]
-        # dL/dZ of each layer, and room for f'(Z)
+        # dL/dZ of each layer
         self.deltas = [np.empty((size, n), dtype) for n in widths]
-        self.tmps = [np.empty((size, n), dtype) for n in widths]
 
     def run(self, sample_idx, sample_weight, learning_rate, interrupt):
         """Train one epoch; return the sum of batch losses times batch weights."""
@@ -360,7 +378,7 @@ class _BufferedEpochs(ArrayCheckpoint):
             else:
                 loss = float(np.dot(sw, np.einsum("ij,ij->i", delta, delta)))
                 loss /= total_weight
-            _times_derivative(self.kinds[-1], delta, y_pred, self.tmps[-1][:m])
+            _times_derivative_over(self.kinds[-1], delta, y_pred)
             scale = 2.0
         else:
             loss = network.loss.loss(Y, y_pred, sw)
@@ -391,9 +409,8 @@ class _BufferedEpochs(ArrayCheckpoint):
                 # dL/dZ_prev = (dL/dZ @ W.T) * f'(Z_prev), with W before its update
                 delta_prev = self.deltas[i - 1][:m]
                 np.dot(delta, W.T, out=delta_prev)
-                _times_derivative(
-                    self.kinds[i - 1], delta_prev, A_prev, self.tmps[i - 1][:m]
-                )
+                # (A_prev has served for dL/dW above: f' may overwrite it)
+                _times_derivative_over(self.kinds[i - 1], delta_prev, A_prev)
             if self.fused_sgd:
                 # --- SGD: w <- w - eta * dL/dw (eta already in the gradient)
                 if alpha:
