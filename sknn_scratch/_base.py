@@ -40,10 +40,16 @@ NON_FINITE_MESSAGE = (
     "Solver produced non-finite parameter weights. The input data may contain "
     "large values and need to be preprocessed."
 )
-DIVERGENCE_ADVICE = (
-    " Training diverged: the weights of the last finite epoch were kept. "
+ADVICE = (
     "Lower learning_rate_init, scale the inputs (for example with "
     "StandardScaler in a Pipeline), or raise alpha."
+)
+DIVERGENCE_ADVICE = (
+    " Training diverged: the newest weights whose outputs on the training data "
+    "are finite were kept. " + ADVICE
+)
+OVERFLOW_MESSAGE = (
+    NON_FINITE_MESSAGE + " The fitted network's outputs overflow on the training data."
 )
 
 
@@ -70,6 +76,7 @@ class BaseScratchMLP(BaseEstimator):
         "weight_init": [str, callable],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "batch_size": [
+            None,
             Options(str, {"auto"}),
             Interval(Integral, 1, None, closed="left"),
         ],
@@ -191,21 +198,19 @@ class BaseScratchMLP(BaseEstimator):
             self.loss_function_,
             alpha=self.alpha,
         )
-        if getattr(self.optimizer_, "stochastic", True):
+        stochastic = getattr(self.optimizer_, "stochastic", True)
+        if stochastic:
             self._fit_stochastic(network, X, Y, y_original, sample_weight, incremental)
         else:
             self._fit_full_batch(network, X, Y, sample_weight)
 
         if not all(np.isfinite(w).all() for w in self.coefs_ + self.intercepts_):
             raise ValueError(NON_FINITE_MESSAGE)
-        # the last update is never measured by an epoch's loss: weights can
-        # be finite yet overflow on the very data they were trained on
-        if not incremental and not _outputs_finite(self, X):
-            raise ValueError(
-                NON_FINITE_MESSAGE
-                + " The fitted network's outputs overflow on the training data."
-                + DIVERGENCE_ADVICE.split("kept.")[1]
-            )
+        # (the stochastic solvers check this themselves, with weights to go
+        # back to; with early stopping the best epoch's weights stand)
+        checked = stochastic and not self.early_stopping
+        if not incremental and not checked and not _outputs_finite(self, X):
+            raise ValueError(OVERFLOW_MESSAGE + " " + ADVICE)
         return self
 
     def _combine_weights(self, y, sample_weight, incremental):
@@ -257,7 +262,8 @@ class BaseScratchMLP(BaseEstimator):
             missing = [m for m in needed if not callable(getattr(optimizer, m, None))]
             if missing:
                 raise ValueError(
-                    f"The solver {self.solver!r} lacks {', '.join(missing)}(): a "
+                    f"The solver {self.solver!r} lacks "
+                    f"{', '.join(f'{m}()' for m in missing)}: a "
                     "stochastic optimizer needs initialize() and update(), a "
                     "full-batch one (stochastic = False) needs minimize()."
                 )
@@ -356,7 +362,7 @@ class BaseScratchMLP(BaseEstimator):
         # built-in components train through buffers allocated once per fit
         # (the same arithmetic); anything else takes the generic loop below
         runner = epoch_runner(network, self.optimizer_, X, Y, batch_size)
-        # the weights of the last finite epoch, kept to return to on divergence
+        # earlier weights, kept to return to if training diverges
         last_finite = runner if runner is not None else ArrayCheckpoint(params)
 
         self.n_iter_ = 0
@@ -396,19 +402,22 @@ class BaseScratchMLP(BaseEstimator):
                     weight = (batch.stop - batch.start) if sw is None else sw.sum()
                     accumulated_loss += batch_loss * weight
                     if interrupt.requested:
+                        interrupt.samples_done = batch.stop
                         break
 
                 self.n_iter_ += 1
-                self.t_ += n_samples
+                # as MLPClassifier, t_ counts the samples passed over (an
+                # interrupted epoch only up to its last batch)
+                self.t_ += interrupt.samples_done or n_samples
                 self.loss_ = accumulated_loss / total_weight if total_weight else 0.0
                 if interrupt.requested and total_weight:
                     # the epoch was cut short: its running sum covers only the
                     # batches done, so measure the weights kept on all the data
                     self.loss_ = _loss_on(network, X, Y, sample_weight, total_weight)
                 if not math.isfinite(self.loss_) or not last_finite.params_finite():
-                    last_finite.restore()
                     self.loss_curve_.append(self.loss_)
                     if not self.early_stopping:
+                        self._return_to_finite(last_finite, X)
                         raise ValueError(NON_FINITE_MESSAGE + DIVERGENCE_ADVICE)
                     # as MLPClassifier: early stopping returns the best
                     # epoch's weights instead of failing
@@ -416,10 +425,10 @@ class BaseScratchMLP(BaseEstimator):
                     self.validation_loss_curve_.append(np.nan)
                     warnings.warn(
                         f"Training diverged at epoch {self.n_iter_}: the weights "
-                        "of the best validation epoch were kept."
-                        + DIVERGENCE_ADVICE.split("kept.")[1],
+                        "of the best validation epoch were kept. " + ADVICE,
                         ConvergenceWarning,
-                        stacklevel=4,
+                        # _fit_stochastic, _fit, fit, _fit_context: the caller
+                        stacklevel=5,
                     )
                     break
                 last_finite.save()
@@ -466,21 +475,41 @@ class BaseScratchMLP(BaseEstimator):
                         f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) "
                         "reached and the optimization hasn't converged yet.",
                         ConvergenceWarning,
-                        stacklevel=4,
+                        # _fit_stochastic, _fit, fit, _fit_context: the caller
+                        stacklevel=5,
                     )
 
         if self.early_stopping:
             self.coefs_ = self._best_coefs
             self.intercepts_ = self._best_intercepts
+        elif not _outputs_finite(self, X):
+            # the last update is never measured by an epoch's loss: weights
+            # can be finite yet overflow on the very data they were trained on
+            # (usually settled from bounds on the weights, without a forward
+            # pass, so partial_fit pays it too)
+            self._return_to_finite(last_finite, X)
+            raise ValueError(OVERFLOW_MESSAGE + DIVERGENCE_ADVICE)
+
+    def _return_to_finite(self, checkpoint, X):
+        """Go back to the newest kept weights whose outputs on ``X`` are finite."""
+        for _ in checkpoint.restore_each():
+            if _outputs_finite(self, X):
+                return
 
     def _batch_size(self, n_samples):
+        # None: Keras's default of 32, which gives small data sets several
+        # updates per epoch; full batches of rate 0.1 on sigmoid + squared
+        # error creep, and the tol rule would stop them under-fitted.
+        if self.batch_size is None:
+            return min(32, n_samples)
         if self.batch_size == "auto":
             return min(200, n_samples)
         if self.batch_size > n_samples:
             warnings.warn(
                 "Got `batch_size` less than 1 or larger than sample size. It is "
                 "going to be clipped",
-                stacklevel=5,
+                # _batch_size, _fit_stochastic, _fit, fit, _fit_context
+                stacklevel=6,
             )
         return int(np.clip(self.batch_size, 1, n_samples))
 
@@ -589,8 +618,11 @@ class BaseScratchMLP(BaseEstimator):
             self.hidden_activation_,
             self.output_activation_,
         )
+        # per row of a chunk, at the widest layer: the layer's input, its
+        # sums Z, its outputs f(Z) and the temporaries of an activation's
+        # expression (a user's f may well make two)
         widest = max(W.shape[1] for W in self.coefs_)
-        row_bytes = 2 * X.dtype.itemsize * (widest + self.n_outputs_)
+        row_bytes = 5 * X.dtype.itemsize * widest
         # (a few rows need no working_memory lookup: it costs more than them)
         n_rows = X.shape[0]
         few = n_rows <= PREDICT_CHUNK_ROWS

@@ -276,7 +276,13 @@ def _times_derivative(kind, delta, A, tmp):
 
 
 class ArrayCheckpoint:
-    """The parameters of the last finite epoch, to return to if training diverges.
+    """Weights to return to if training diverges.
+
+    An epoch's loss is summed over its batches while the weights change, so
+    the weights at the end of the last finite epoch were never measured: they
+    can be finite yet overflow. Three sets are kept, newest first: the end of
+    the last finite epoch, the end of the epoch before it, and the start of
+    the fit; a diverged fit tries them in that order.
 
     Parameters
     ----------
@@ -286,18 +292,26 @@ class ArrayCheckpoint:
 
     def __init__(self, params):
         self.params = params
+        self.start = [p.copy() for p in params]
         self.good = [p.copy() for p in params]
+        self.previous = [p.copy() for p in params]
 
     def params_finite(self):
         return all(np.isfinite(p).all() for p in self.params)
 
     def save(self):
+        # the oldest of the two epoch checkpoints is overwritten: no copy kept
+        # beyond these three sets
+        self.previous, self.good = self.good, self.previous
         for good, param in zip(self.good, self.params):
             np.copyto(good, param)
 
-    def restore(self):
-        for param, good in zip(self.params, self.good):
-            np.copyto(param, good)
+    def restore_each(self):
+        """Restore each kept set of weights in turn, newest first."""
+        for saved in (self.good, self.previous, self.start):
+            for param, value in zip(self.params, saved):
+                np.copyto(param, value)
+            yield
 
 
 class _BufferedEpochs(ArrayCheckpoint):
@@ -346,6 +360,7 @@ class _BufferedEpochs(ArrayCheckpoint):
             loss = self.step(X_batch, Y_batch, sw, weight, learning_rate)
             accumulated += loss * weight
             if interrupt.requested:
+                interrupt.samples_done = stop
                 break
         return accumulated
 
@@ -463,7 +478,7 @@ class _SampleEpochs(ArrayCheckpoint):
         order = range(X.shape[0]) if sample_idx is None else sample_idx.tolist()
         weights = None if sample_weight is None else sample_weight.tolist()
         accumulated = 0.0
-        for k in order:
+        for position, k in enumerate(order, 1):
             weight = 1.0 if weights is None else weights[k]
             if not weight > 0:
                 continue  # nothing to learn from a sample of zero weight
@@ -512,6 +527,7 @@ class _SampleEpochs(ArrayCheckpoint):
                     delta = delta_prev
             accumulated += loss * weight
             if interrupt.requested:
+                interrupt.samples_done = position
                 break
         return accumulated
 
@@ -540,7 +556,9 @@ class _ScalarEpochs:
         self.epoch = namespace["epoch"]
         self.flat = [v for p in self.params for v in p.ravel().tolist()]
         self.views = [memoryview(p).cast("B").cast("d") for p in self.params]
-        self.good = self.flat
+        # the checkpoints of ArrayCheckpoint, as lists: run() makes a new
+        # list every epoch, so keeping one costs no copy
+        self.start = self.good = self.previous = self.flat
 
     def run(self, sample_idx, sample_weight, learning_rate, interrupt):
         order = range(len(self.X)) if sample_idx is None else sample_idx.tolist()
@@ -570,11 +588,14 @@ class _ScalarEpochs:
         return all(map(math.isfinite, self.flat))
 
     def save(self):
-        self.good = self.flat  # run() makes a new list: no copy needed
+        self.previous, self.good = self.good, self.flat
 
-    def restore(self):
-        self.flat = self.good
-        self._write(self.good)
+    def restore_each(self):
+        """Restore each kept set of weights in turn, newest first."""
+        for saved in (self.good, self.previous, self.start):
+            self.flat = saved
+            self._write(saved)
+            yield
 
 
 _SCALAR_FORWARD = {
@@ -631,7 +652,7 @@ def scalar_epoch_source(units, kinds, alpha):
         "def epoch(X, Y, order, weights, flat, learning_rate, alpha, interrupt):",
         f"    {', '.join(every)}, = flat",
         "    accumulated = 0.0",
-        "    for k in order:",
+        "    for position, k in enumerate(order, 1):",
         "        weight = weights[k]",
         "        if not weight > 0.0:",
         "            continue  # nothing to learn from a sample of zero weight",
@@ -680,6 +701,7 @@ def scalar_epoch_source(units, kinds, alpha):
     body += [
         "accumulated += loss * weight",
         "if interrupt.requested:",
+        "    interrupt.samples_done = position",
         "    break",
     ]
     lines += ["        " + line for line in body]

@@ -7,6 +7,9 @@ import threading
 
 class _Interrupt:
     requested = False
+    # where in the epoch's order of samples training stopped, set by the
+    # loop that breaks on the request (None: the epoch ran to its end)
+    samples_done = None
 
     def handler(self, signum, frame):
         if self.requested:

@@ -28,8 +28,12 @@ class ScratchMLPRegressor(RegressorMixin, BaseScratchMLP):
         ``"sgd"``, ``"adam"``, ``"lbfgs"``, or an optimizer object.
     alpha : float, default=1e-4
         Strength of the L2 penalty.
-    batch_size : int or "auto", default="auto"
-        Mini-batch size; ``"auto"`` is ``min(200, n_samples)``.
+    batch_size : int, "auto" or None, default=None
+        Mini-batch size. ``None`` is ``min(32, n_samples)``, with no warning
+        when the data are fewer (Keras's default); ``"auto"`` is
+        ``min(200, n_samples)`` (MLPClassifier's default). An int larger than
+        the number of samples is clipped, with a warning, as in
+        MLPClassifier.
     learning_rate : str or schedule object, default="constant"
         The learning-rate schedule.
     learning_rate_init : float, default=0.01
@@ -125,7 +129,7 @@ learning_rate_schedule_, weight_init_ : object
         *,
         solver="sgd",
         alpha=1e-4,
-        batch_size="auto",
+        batch_size=None,
         learning_rate="constant",
         learning_rate_init=0.01,
         power_t=0.5,

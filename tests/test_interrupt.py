@@ -125,6 +125,7 @@ def _assert_consistent(estimator, X, n_iter):
 
 
 def _assert_same_weights(a, b):
+    assert a.t_ == b.t_
     for W_a, W_b in zip(a.coefs_ + a.intercepts_, b.coefs_ + b.intercepts_):
         np.testing.assert_allclose(W_a, W_b, rtol=1e-12, atol=1e-15)
 

@@ -242,7 +242,7 @@ def test_classifier_fits_and_predicts_or_refuses_clearly(data, params):
         elif kind == "real":
             assert "Unknown label type" in message
         if "diverged" in message:
-            # the last finite epoch's weights were kept and still predict
+            # the newest weights with finite outputs were kept and predict
             _assert_finite_weights(clf)
             assert not np.isnan(_predict(clf.predict_proba, X)).any()
             assert np.isin(_predict(clf.predict, X), clf.classes_).all()
