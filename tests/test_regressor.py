@@ -184,3 +184,41 @@ def test_non_finite_weights_from_any_solver_raise_mlpregressors_message(data):
     with pytest.raises(ValueError) as got:
         ScratchMLPRegressor(solver=InfiniteSolver()).fit(X, y)
     assert str(got.value) == SKLEARN_MESSAGE
+
+
+@pytest.mark.parametrize("n_targets", [1, 2])
+def test_half_the_rate_and_twice_alpha_follow_mlpregressor(data, n_targets):
+    """The squared error without 1/2 has twice the gradient of MLPRegressor's."""
+    X, y = data
+    y = y[:, 0] if n_targets == 1 else y
+    # (with several targets MLPRegressor divides its reported data term, not
+    # its penalty, by their number: its loss_ is compared without a penalty)
+    alpha = 1e-3 if n_targets == 1 else 0.0
+    common = dict(
+        hidden_layer_sizes=(5,),
+        activation="tanh",
+        batch_size=10,
+        shuffle=False,
+        max_iter=5,
+        momentum=0.0,
+        random_state=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        ours = ScratchMLPRegressor(**common, learning_rate_init=0.005, alpha=2 * alpha)
+        theirs = MLPRegressor(
+            **common, solver="sgd", learning_rate_init=0.01, alpha=alpha
+        )
+        ours.fit(X, y)
+        theirs.fit(X, y)
+    for W_ours, W_theirs in zip(
+        ours.coefs_ + ours.intercepts_, theirs.coefs_ + theirs.intercepts_
+    ):
+        np.testing.assert_allclose(W_ours, W_theirs, rtol=1e-9, atol=1e-12)
+    # MLPRegressor reports the mean over targets as well as samples (its
+    # gradient, like ours, is of the sum over targets)
+    np.testing.assert_allclose(
+        np.array(ours.loss_curve_) / 2,
+        np.array(theirs.loss_curve_) * n_targets,
+        rtol=1e-9,
+    )
