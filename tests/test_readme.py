@@ -1,0 +1,51 @@
+"""The README, the front door: its commands, code, links and picture hold."""
+
+import re
+import warnings
+from pathlib import Path
+
+import pytest
+from sklearn.exceptions import ConvergenceWarning
+
+ROOT = Path(__file__).parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _blocks(language):
+    return re.findall(rf"```{language}\n(.*?)```", README, flags=re.DOTALL)
+
+
+def test_quick_start_is_two_commands_and_ci_runs_the_second():
+    install_and_demo, install_and_test = (b.strip() for b in _blocks("bash")[:2])
+    assert install_and_demo == "python -m pip install . && python -m sknn_scratch"
+    assert "[test]" in install_and_test and install_and_test.endswith("pytest")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert install_and_test in ci.splitlines()
+
+
+def test_python_examples_run(capsys):
+    namespace = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        for block in _blocks("python"):
+            exec(compile(block, "README.md", "exec"), namespace)
+    # the pipeline example found its best layer size and printed it
+    assert "scratchmlpclassifier__hidden_layer_sizes" in capsys.readouterr().out
+    assert namespace["search"].best_score_ > 0.9
+    assert namespace["clf"].get_params()["batch_size"] == 1
+
+
+@pytest.mark.parametrize(
+    "target", sorted(set(re.findall(r"\]\(((?!https?://)[^)#]+)\)", README)))
+)
+def test_relative_links_exist(target):
+    assert (ROOT / target).exists(), target
+
+
+def test_speed_table_is_the_last_measured_one():
+    results = (ROOT / "benchmarks" / "RESULTS.md").read_text(encoding="utf-8")
+    rows = [line for line in README.splitlines() if line.startswith("| ")]
+    ratios = re.findall(r"^\| ([a-e])\. .*? \| (\d\.\d{3}) \|", "\n".join(rows), re.M)
+    assert len(ratios) >= 10
+    for _, ratio in ratios:
+        assert f"| {ratio} |" in results
