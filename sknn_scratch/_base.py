@@ -183,7 +183,9 @@ class BaseScratchMLP(BaseEstimator):
             )
 
         self._resolve_components(Y, keep_optimizer=incremental and not first_pass)
-        Y = self._encode_targets(Y, X.dtype)
+        # (0/1 class targets may stay boolean: the built-in mini-batch loop
+        # casts each batch, at an eighth of the memory of float64 targets)
+        Y = self._encode_targets(Y, X.dtype, compact=True)
         layer_units = [X.shape[1], *hidden_layer_sizes, Y.shape[1]]
         if first_pass:
             self._initialize(Y, layer_units, X.dtype)
@@ -217,8 +219,11 @@ class BaseScratchMLP(BaseEstimator):
         """Hook for the classifier's ``class_weight``."""
         return sample_weight
 
-    def _encode_targets(self, Y, dtype):
-        """Targets coded in the loss's range, in the input's dtype."""
+    def _encode_targets(self, Y, dtype, compact=False):
+        """Targets coded in the loss's range, in the input's dtype.
+
+        With ``compact``, targets that are all 0 or 1 may come back boolean.
+        """
         return np.asarray(Y, dtype=dtype)
 
     # --------------------------------------------------------- components
@@ -362,6 +367,9 @@ class BaseScratchMLP(BaseEstimator):
         # built-in components train through buffers allocated once per fit
         # (the same arithmetic); anything else takes the generic loop below
         runner = epoch_runner(network, self.optimizer_, X, Y, batch_size)
+        if runner is None:
+            # the generic loop hands the targets to any loss: floats
+            Y = Y.astype(X.dtype, copy=False)
         # earlier weights, kept to return to if training diverges
         last_finite = runner if runner is not None else ArrayCheckpoint(params)
 
@@ -553,6 +561,7 @@ class BaseScratchMLP(BaseEstimator):
             stratify=stratify,
         )
         X_train, X_val, Y_train, Y_val, _, y_val = split[:6]
+        Y_val = Y_val.astype(X.dtype, copy=False)
         sw_train, sw_val = (None, None) if sample_weight is None else split[6:]
         if X_val.shape[0] < 2:
             raise ValueError(
@@ -583,6 +592,7 @@ class BaseScratchMLP(BaseEstimator):
     # ---------------------------------------------------------- full batch
 
     def _fit_full_batch(self, network, X, Y, sample_weight):
+        Y = Y.astype(X.dtype, copy=False)
         x, n_iter, loss = self.optimizer_.minimize(
             lambda v: network.loss_and_gradient(v, X, Y, sample_weight),
             network.pack(network.params),
@@ -688,7 +698,8 @@ def _loss_on(network, X, Y, sample_weight, total_weight):
             weight = (rows.stop - rows.start) if sw is None else float(sw.sum())
             if weight > 0:
                 _, A = network.feedforward(X[rows])
-                loss += network.loss.loss(Y[rows], A, sw) * weight
+                Y_rows = Y[rows].astype(A.dtype, copy=False)
+                loss += network.loss.loss(Y_rows, A, sw) * weight
         loss /= total_weight
         if network.alpha:
             penalty = sum(float(np.vdot(W, W)) for W in network.coefs)

@@ -315,8 +315,10 @@ learning_rate_schedule_, weight_init_ : object
     def _is_multilabel(self):
         return self._label_binarizer.y_type_.startswith("multilabel")
 
-    def _encode_targets(self, Y, dtype):
+    def _encode_targets(self, Y, dtype, compact=False):
         low, high = getattr(self.loss_function_, "target_range", (0, 1))
+        if compact and (low, high) == (0, 1):
+            return np.asarray(Y, dtype=bool)
         Y = np.asarray(Y, dtype=dtype)
         if (low, high) != (0, 1):
             Y = Y * (high - low) + low

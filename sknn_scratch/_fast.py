@@ -47,7 +47,8 @@ def epoch_runner(network, optimizer, X, Y, batch_size):
     network : Network
     optimizer : optimizer
     X, Y : ndarray
-        The training data of this fit, fixed for all its epochs.
+        The training data of this fit, fixed for all its epochs. ``Y`` may
+        be boolean (0/1 targets), cast to ``X``'s dtype a batch at a time.
     batch_size : int
     """
     hidden = _HIDDEN.get(type(network.hidden_activation))
@@ -68,7 +69,7 @@ def epoch_runner(network, optimizer, X, Y, batch_size):
         or type(X) is not np.ndarray
         or type(Y) is not np.ndarray
         or X.dtype != dtype
-        or Y.dtype != dtype
+        or Y.dtype not in (dtype, bool)
         or any(p.dtype != dtype for p in network.params)
     ):
         return None
@@ -82,13 +83,13 @@ def epoch_runner(network, optimizer, X, Y, batch_size):
         and loss_kind == "squared_error"
         and n_weights <= SCALAR_MAX_WEIGHTS
     ):
-        return _ScalarEpochs(network, kinds, X, Y)
+        return _ScalarEpochs(network, kinds, X, Y.astype(dtype, copy=False))
     if (
         batch_size == 1
         and fused_sgd
         and all(W.flags.c_contiguous for W in network.coefs)
     ):
-        return _SampleEpochs(network, kinds, loss_kind, X, Y)
+        return _SampleEpochs(network, kinds, loss_kind, X, Y.astype(dtype, copy=False))
     return _BufferedEpochs(
         network, optimizer, kinds, loss_kind, fused_sgd, X, Y, batch_size
     )
@@ -354,9 +355,17 @@ class _BufferedEpochs(ArrayCheckpoint):
             if sample_idx is None:
                 X_batch, Y_batch = X[rows], Y[rows]
             else:
-                X_batch, Y_batch = self.X_batch[:m], self.Y_batch[:m]
+                X_batch = self.X_batch[:m]
                 X.take(rows, axis=0, out=X_batch, mode="clip")
-                Y.take(rows, axis=0, out=Y_batch, mode="clip")
+                if Y.dtype == X.dtype:
+                    Y_batch = self.Y_batch[:m]
+                    Y.take(rows, axis=0, out=Y_batch, mode="clip")
+                else:
+                    Y_batch = Y.take(rows, axis=0, mode="clip")
+            if Y_batch.dtype != X_batch.dtype:
+                # boolean 0/1 targets: cast into the batch's float buffer
+                np.copyto(self.Y_batch[:m], Y_batch)
+                Y_batch = self.Y_batch[:m]
             loss = self.step(X_batch, Y_batch, sw, weight, learning_rate)
             accumulated += loss * weight
             if interrupt.requested:
