@@ -397,9 +397,7 @@ learning_rate_schedule_, weight_init_ : object
         elif isinstance(activation, Sigmoid):
             P = A
             if self.n_outputs_ > 1 and not self._is_multilabel():
-                # normalising sigmoids in log space keeps rows summing to 1
-                # even where every sigmoid underflows to 0
-                P = Softmax().forward(_log_sigmoid(Z))
+                P = _normalised_sigmoids(Z, A)
         else:
             low, high = getattr(self.loss_function_, "target_range", (0, 1))
             P = np.clip((A - low) / (high - low), 0, 1)
@@ -484,6 +482,22 @@ learning_rate_schedule_, weight_init_ : object
         tags = super().__sklearn_tags__()
         tags.classifier_tags.multi_label = True
         return tags
+
+
+def _normalised_sigmoids(Z, A):
+    """Rows of sigmoid outputs ``A = sigmoid(Z)`` scaled to sum to 1.
+
+    A plain division where a row's sum is far from underflow; in log space
+    (a softmax of the log-sigmoids) for the rare rows whose every sigmoid is
+    tiny or 0, which the division would turn into NaN or imprecise values.
+    """
+    sums = A.sum(axis=1, keepdims=True)
+    safe = sums[:, 0] >= np.sqrt(np.finfo(A.dtype).tiny)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        P = A / sums
+    if not safe.all():
+        P[~safe] = Softmax().forward(_log_sigmoid(Z[~safe]))
+    return P
 
 
 def _log_sigmoid(Z):

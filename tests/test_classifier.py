@@ -685,3 +685,23 @@ def test_default_classifier_learns_like_mlpclassifier(name):
     # and it generalises about as well (the test sets are small: 0.1 is a few
     # samples)
     assert ours_test >= theirs_test - 0.1
+
+
+def test_probabilities_of_underflowing_sigmoid_outputs_are_normalised_in_log_space(
+    iris,
+):
+    """Every output sigmoid underflows to 0: the rows still sum to 1, as a softmax."""
+    X, y = iris
+    clf = quiet(ScratchMLPClassifier((4,), max_iter=2, random_state=0).fit, X, y)
+    normal = clf.predict_proba(X[:5])
+    clf.intercepts_[-1] = clf.intercepts_[-1] - 1000.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        proba = clf.predict_proba(X)
+    Z = 1 / (1 + np.exp(-(X @ clf.coefs_[0] + clf.intercepts_[0])))
+    Z = Z @ clf.coefs_[1] + clf.intercepts_[1]
+    # log(sigmoid(z)) = z - log(1 + e^z), which is z itself at z < -900
+    expected = np.exp(Z - Z.max(axis=1, keepdims=True))
+    expected /= expected.sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(proba, expected, rtol=1e-12)
+    assert not np.allclose(proba[:5], normal)
