@@ -63,12 +63,20 @@ class InterruptingSchedule(Constant):
 
 @pytest.fixture(autouse=True)
 def _default_sigint_handler():
-    """Each test starts, and must end, with Python's own Ctrl-C handler."""
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    """Each test starts, and must end, with Python's own Ctrl-C handler.
+
+    A process started in the background (``command &``) inherits SIGINT
+    ignored, and then fit rightly leaves Ctrl-C alone: the tests set the
+    handler an interactive Python has, and put the previous one back.
+    """
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     InterruptingTanh.calls = 0
     InterruptingTanh.rows = []
-    yield
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    try:
+        yield
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 @pytest.fixture(scope="module")
