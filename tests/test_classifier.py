@@ -548,16 +548,21 @@ def test_huge_inputs_train_and_predict_without_runtime_warning(iris, params, n_c
     assert all(np.isfinite(W).all() for W in clf.coefs_ + clf.intercepts_)
 
 
+# a rate that diverges on iris times 10; with full batches the end of the
+# last finite epoch overflows (its forward pass gives NaN probabilities)
+DIVERGING = dict(
+    activation="identity",
+    hidden_layer_sizes=(10, 10),
+    learning_rate_init=1e6,
+    batch_size="auto",
+    random_state=0,
+)
+
+
 def test_diverging_learning_rate_raises_and_leaves_a_finite_model(iris):
     X, y = iris
     X = X * 10
-    params = dict(
-        activation="identity",
-        hidden_layer_sizes=(10, 10),
-        learning_rate_init=1e6,
-        max_iter=20,
-        random_state=0,
-    )
+    params = dict(DIVERGING, max_iter=20)
     with pytest.raises(ValueError) as ours:
         ScratchMLPClassifier(**params, loss="log_loss").fit(X, y)
     with pytest.raises(ValueError) as theirs, warnings.catch_warnings():
@@ -585,15 +590,7 @@ def test_divergence_goes_back_to_the_newest_weights_with_finite_outputs(iris):
     """The last finite epoch's weights can overflow: then an earlier epoch's stay."""
     X, y = iris
     X = X * 10
-    params = dict(
-        activation="identity",
-        hidden_layer_sizes=(10, 10),
-        loss="log_loss",
-        batch_size="auto",
-        shuffle=False,
-        learning_rate_init=1e6,
-        random_state=0,
-    )
+    params = dict(DIVERGING, loss="log_loss", shuffle=False)
     # the same epochs, one partial_fit each: the call whose weights overflow
     # raises and keeps the weights it started from
     stream, epochs = ScratchMLPClassifier(**params), []
