@@ -15,6 +15,7 @@ own activation, loss or sparse input): the estimator then runs the generic
 path, which works for every component that follows the protocols.
 """
 
+import functools
 import math
 from array import array
 
@@ -560,9 +561,7 @@ class _ScalarEpochs:
         self.X, self.Y = X.tolist(), Y.tolist()
         self.alpha = network.alpha
         units = [network.coefs[0].shape[0]] + [W.shape[1] for W in network.coefs]
-        namespace = {"exp": math.exp, "tanh": math.tanh}
-        exec(scalar_epoch_source(units, kinds, bool(self.alpha)), namespace)
-        self.epoch = namespace["epoch"]
+        self.epoch = _scalar_epoch(tuple(units), tuple(kinds), bool(self.alpha))
         self.flat = [v for p in self.params for v in p.ravel().tolist()]
         self.views = [memoryview(p).cast("B").cast("d") for p in self.params]
         # the checkpoints of ArrayCheckpoint, as lists: run() makes a new
@@ -605,6 +604,18 @@ class _ScalarEpochs:
             self.flat = saved
             self._write(saved)
             yield
+
+
+@functools.lru_cache(maxsize=64)
+def _scalar_epoch(units, kinds, alpha):
+    """The compiled epoch function for one network shape.
+
+    Cached: ``partial_fit`` builds a runner at every call, and compiling the
+    source costs more than an epoch of the article's four people.
+    """
+    namespace = {"exp": math.exp, "tanh": math.tanh}
+    exec(scalar_epoch_source(units, kinds, alpha), namespace)
+    return namespace["epoch"]
 
 
 _SCALAR_FORWARD = {

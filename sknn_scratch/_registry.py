@@ -7,6 +7,7 @@ plugin never needs to be imported by hand.
 """
 
 import copy
+import functools
 import importlib
 import inspect
 import warnings
@@ -230,9 +231,24 @@ def _accepted(factory, options):
     if not options:
         return {}
     try:
+        takes_any, names = _keywords(factory)
+    except TypeError:  # an unhashable factory: read its signature each time
+        takes_any, names = _keywords.__wrapped__(factory)
+    if takes_any:
+        return dict(options)
+    return {k: v for k, v in options.items() if k in names}
+
+
+@functools.lru_cache(maxsize=256)
+def _keywords(factory):
+    """Whether ``factory`` takes ``**kwargs``, and the names it takes.
+
+    Cached: reading a signature costs more than the rest of a ``partial_fit``
+    call on a few samples.
+    """
+    try:
         parameters = inspect.signature(factory).parameters
     except (TypeError, ValueError):
-        return {}
-    if any(p.kind is p.VAR_KEYWORD for p in parameters.values()):
-        return dict(options)
-    return {k: v for k, v in options.items() if k in parameters}
+        return False, frozenset()
+    takes_any = any(p.kind is p.VAR_KEYWORD for p in parameters.values())
+    return takes_any, frozenset(parameters)
