@@ -554,12 +554,21 @@ class BaseScratchMLP(BaseEstimator):
     def _split_validation(self, X, Y, y_original, sample_weight):
         stratify = y_original if self._stratify_validation(Y) else None
         arrays = [X, Y, y_original] + ([] if sample_weight is None else [sample_weight])
-        split = train_test_split(
-            *arrays,
-            random_state=self._rng,
-            test_size=self.validation_fraction,
-            stratify=stratify,
-        )
+        try:
+            split = train_test_split(
+                *arrays,
+                random_state=self._rng,
+                test_size=self.validation_fraction,
+                stratify=stratify,
+            )
+        except ValueError as exc:
+            # train_test_split speaks of its own test_size: say which
+            # parameter that is here (its message is kept, as MLPClassifier's)
+            raise ValueError(
+                f"early_stopping=True could not set aside "
+                f"validation_fraction={self.validation_fraction} of the "
+                f"{X.shape[0]} training samples as a validation set: {exc}"
+            ) from exc
         X_train, X_val, Y_train, Y_val, _, y_val = split[:6]
         Y_val = Y_val.astype(X.dtype, copy=False)
         sw_train, sw_val = (None, None) if sample_weight is None else split[6:]
