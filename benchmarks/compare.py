@@ -245,16 +245,14 @@ class Report:
         print(self.header)
         print("|" + "---|" * 9)
 
-    def add(self, key, label, ours_times, ref_times, acc_ours="", acc_ref=""):
+    def add(self, key, label, ours_times, ref_times, acc_ours=None, acc_ref=None):
         mine, ref = statistics.median(ours_times), statistics.median(ref_times)
         ratio = mine / ref
         target = TARGETS.get(key)
         verdict = "" if target is None else ("ok" if ratio <= target else "MISSED")
         target_text = "" if target is None else f"≤ {target:.2f} {verdict}"
         points = ACCURACY_POINTS.get(key)
-        accurate = points is None or (
-            float(acc_ours.rstrip("%")) >= float(acc_ref.rstrip("%")) - points
-        )
+        accurate = points is None or acc_ours >= acc_ref - points
         if not accurate:
             target_text += f"; accuracy > {points:g} point below: MISSED"
         if len(ours_times) < self.rounds:
@@ -262,7 +260,7 @@ class Report:
         row = (
             f"| {label} | {fmt_time(mine)} | {spread(ours_times)} | "
             f"{fmt_time(ref)} | {spread(ref_times)} | {ratio:.3f} | "
-            f"{target_text} | {acc_ours} | {acc_ref} |"
+            f"{target_text} | {fmt_accuracy(acc_ours)} | {fmt_accuracy(acc_ref)} |"
         )
         self.rows.append((key, ratio, target, accurate, row))
         print(row, flush=True)
@@ -298,7 +296,12 @@ def spread(times):
 
 
 def accuracy(estimator, X, y):
-    return f"{100 * np.mean(estimator.predict(X) == y):.1f}%"
+    """Test accuracy, in percent."""
+    return 100 * float(np.mean(estimator.predict(X) == y))
+
+
+def fmt_accuracy(percent):
+    return "" if percent is None else f"{percent:.1f}%"
 
 
 # --------------------------------------------------------------- workloads
