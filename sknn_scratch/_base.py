@@ -183,9 +183,11 @@ class BaseScratchMLP(BaseEstimator):
             )
 
         self._resolve_components(Y, keep_optimizer=incremental and not first_pass)
-        # (0/1 class targets may stay boolean: the built-in mini-batch loop
-        # casts each batch, at an eighth of the memory of float64 targets)
-        Y = self._encode_targets(Y, X.dtype, compact=True)
+        stochastic = getattr(self.optimizer_, "stochastic", True)
+        # (0/1 class targets may stay boolean for the stochastic loop: its
+        # built-in mini-batch path casts each batch, at an eighth of the
+        # memory of float64 targets)
+        Y = self._encode_targets(Y, X.dtype, compact=stochastic)
         layer_units = [X.shape[1], *hidden_layer_sizes, Y.shape[1]]
         if first_pass:
             self._initialize(Y, layer_units, X.dtype)
@@ -200,7 +202,6 @@ class BaseScratchMLP(BaseEstimator):
             self.loss_function_,
             alpha=self.alpha,
         )
-        stochastic = getattr(self.optimizer_, "stochastic", True)
         if stochastic:
             self._fit_stochastic(network, X, Y, y_original, sample_weight, incremental)
         else:
@@ -601,7 +602,6 @@ class BaseScratchMLP(BaseEstimator):
     # ---------------------------------------------------------- full batch
 
     def _fit_full_batch(self, network, X, Y, sample_weight):
-        Y = Y.astype(X.dtype, copy=False)
         x, n_iter, loss = self.optimizer_.minimize(
             lambda v: network.loss_and_gradient(v, X, Y, sample_weight),
             network.pack(network.params),
