@@ -132,7 +132,7 @@ class BaseScratchMLP(BaseEstimator):
         solver = self.solver
         if isinstance(solver, str):
             solver = OPTIMIZERS.get_factory(solver, missing_ok=True)
-        if not getattr(solver, "stochastic", True):
+        if not _is_stochastic(solver):
             name = self.solver if isinstance(self.solver, str) else repr(self.solver)
             raise AttributeError(
                 "partial_fit is only available for stochastic optimizers. "
@@ -183,7 +183,7 @@ class BaseScratchMLP(BaseEstimator):
             )
 
         self._resolve_components(Y, keep_optimizer=incremental and not first_pass)
-        stochastic = getattr(self.optimizer_, "stochastic", True)
+        stochastic = _is_stochastic(self.optimizer_)
         # (0/1 class targets may stay boolean for the stochastic loop: its
         # built-in mini-batch path casts each batch, at an eighth of the
         # memory of float64 targets)
@@ -261,9 +261,7 @@ class BaseScratchMLP(BaseEstimator):
                 epsilon=self.epsilon,
             )
             needed = (
-                ("initialize", "update")
-                if getattr(optimizer, "stochastic", True)
-                else ("minimize",)
+                ("initialize", "update") if _is_stochastic(optimizer) else ("minimize",)
             )
             missing = [m for m in needed if not callable(getattr(optimizer, m, None))]
             if missing:
@@ -696,6 +694,15 @@ def _fresh_random_state(random_state):
     if isinstance(random_state, Integral | np.integer):
         return np.random.RandomState(random_state)
     return random_state
+
+
+def _is_stochastic(optimizer):
+    """Whether ``optimizer`` (or its class) trains by mini-batches.
+
+    The optimizer protocol's default: one that does not say
+    ``stochastic = False`` is stochastic.
+    """
+    return getattr(optimizer, "stochastic", True)
 
 
 def _loss_on(network, X, Y, sample_weight, total_weight):
