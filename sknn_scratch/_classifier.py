@@ -465,12 +465,12 @@ learning_rate_schedule_, weight_init_ : object
         activation = self.output_activation_
         if isinstance(activation, Sigmoid) and not self._is_multilabel():
             if self.n_outputs_ == 1:
-                return np.column_stack([_log_sigmoid(-Z[:, 0]), _log_sigmoid(Z[:, 0])])
-            return _log_softmax(_log_sigmoid(Z))
-        if isinstance(activation, Softmax):
-            return _log_softmax(Z)
-        if isinstance(activation, Sigmoid):
-            return _log_sigmoid(Z)
+                # log(1 - sigmoid(z)) is log sigmoid(-z)
+                return activation.log_forward(np.column_stack([-Z[:, 0], Z[:, 0]]))
+            # the normalised sigmoids: a softmax of their logs
+            return Softmax().log_forward(activation.log_forward(Z))
+        if isinstance(activation, Sigmoid | Softmax):
+            return activation.log_forward(Z)
         with np.errstate(divide="ignore"):
             return np.log(self._proba_from_output(Z, A))
 
@@ -496,15 +496,5 @@ def _normalised_sigmoids(Z, A):
     with np.errstate(divide="ignore", invalid="ignore"):
         P = A / sums
     if not safe.all():
-        P[~safe] = Softmax().forward(_log_sigmoid(Z[~safe]))
+        P[~safe] = Softmax().forward(Sigmoid().log_forward(Z[~safe]))
     return P
-
-
-def _log_sigmoid(Z):
-    """``log(sigmoid(Z))``, finite for any finite ``Z``."""
-    return -np.logaddexp(0, -Z)
-
-
-def _log_softmax(Z):
-    shifted = Z - Z.max(axis=1, keepdims=True)
-    return shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))

@@ -1,4 +1,4 @@
-"""The network itself: feedforward, backprop and the gradients, in numpy.
+"""The network itself, and its one training step: feedforward, loss, backprop, update.
 
 This is the article's network with every scalar replaced by an array: a layer
 is ``A_next = f(A @ W + b)``, where ``A`` holds one row per sample of the
@@ -6,14 +6,41 @@ mini-batch, ``W`` has shape ``(n_in, n_out)`` and ``b`` shape ``(n_out,)``.
 In the article's terms, for the 2-2-1 network ``W[0] = [[w1, w3], [w2, w4]]``,
 ``W[1] = [[w5], [w6]]``, ``b[0] = [b1, b2]`` and ``b[1] = [b3]``.
 
-Nothing here knows about scikit-learn: the estimators build a
-:class:`Network` around their ``coefs_`` and ``intercepts_``, and the
-optimizers apply the gradients it computes.
+:meth:`Network.train_step` is the article's training step, written once:
+every stochastic fit runs it for every mini-batch (any batch size, one
+sample included; dense or sparse ``X``; float32 or float64; built-in
+components, their subclasses and users' own objects alike), and L-BFGS uses
+its loss and gradient (:meth:`Network.loss_and_gradient`). The formulas are
+the components': each activation, loss and optimizer computes its own part,
+in place, in buffers this module allocates once per fit (see
+:mod:`sknn_scratch.activations` and :mod:`sknn_scratch.losses`).
+
+The path of one ``fit``:
+
+1. the estimator (:mod:`sknn_scratch._base`) validates the data and the
+   parameters, resolves the components and draws the first weights;
+2. the epoch loop (:mod:`sknn_scratch._training`) shuffles, cuts each epoch
+   into mini-batches and hands each to :meth:`Network.train_step`; after each
+   epoch it records the loss, asks the stopping rule
+   (:mod:`sknn_scratch._stopping`) whether to go on, and keeps weights to go
+   back to if training diverges (:mod:`sknn_scratch._checkpoint`);
+3. :meth:`Network.train_step`: feedforward, the loss and ``d_L_d_ypred``, the
+   chain rule back through every layer, the optimizer's update.
+
+Networks small enough that numpy's cost per call outweighs their arithmetic
+(the article's 2-2-1) are trained one sample at a time on Python floats, by
+the same step compiled for their shape (:mod:`sknn_scratch._scalar`), from
+the components' scalar forms.
+
+Nothing here knows about scikit-learn.
 """
 
 import numpy as np
+from scipy.sparse import issparse
 
-from .activations import backward
+from .activations import engine_form as _activation_form
+from .losses import L2Penalty
+from .losses import engine_form as _loss_form
 
 
 class Network:
@@ -26,87 +53,163 @@ class Network:
         shape ``(n_out,)`` of each layer, used (and trained) in place.
     hidden_activation, output_activation : activation
         ``f`` of the hidden layers and of the output layer.
-    loss : loss
-        The loss to minimise (the article's is the mean squared error).
+    loss : loss, default=None
+        The loss to minimise (the article's is the mean squared error);
+        ``None`` for a network that only predicts.
     alpha : float, default=0.0
         Strength of the L2 penalty ``alpha / 2 * sum(W**2)``, divided like the
         loss by the number (or total weight) of samples.
     """
 
     def __init__(
-        self, coefs, intercepts, hidden_activation, output_activation, loss, alpha=0.0
+        self,
+        coefs,
+        intercepts,
+        hidden_activation,
+        output_activation,
+        loss=None,
+        alpha=0.0,
     ):
-        self.coefs = coefs
-        self.intercepts = intercepts
         self.hidden_activation = hidden_activation
         self.output_activation = output_activation
-        self.loss = loss
+        # each layer's activation, in the form whose in-place methods it runs
+        hidden = _activation_form(hidden_activation)
+        self.activations = [hidden] * (len(coefs) - 1) + [
+            _activation_form(output_activation)
+        ]
+        self.loss = None if loss is None else _loss_form(loss)
+        # where the loss and the output activation cancel, dL/dZ is one step
+        self.fused = loss is not None and self.loss.fuses_with(output_activation)
         self.alpha = alpha
-        self.coef_grads = [np.empty_like(W) for W in coefs]
-        self.intercept_grads = [np.empty_like(b) for b in intercepts]
+        self.penalty = L2Penalty(alpha)
+        if loss is None:  # a network that only predicts, with the arrays given
+            self.coefs, self.intercepts = list(coefs), list(intercepts)
+        else:
+            self._allocate_training(coefs, intercepts)
+        self.params = [*self.coefs, *self.intercepts]
+        # (biases as rows: adding a row to a batch's sums is numpy's fast path)
+        rows = [b.reshape(1, -1) for b in self.intercepts]
+        self._layers = list(zip(self.coefs, rows, self.activations))
+        self._buffers = {}
+        self._last_buffers = (None, None)
 
-    @classmethod
-    def for_prediction(cls, coefs, intercepts, hidden_activation, output_activation):
-        """A network that only predicts: no loss, no gradient buffers."""
-        network = cls.__new__(cls)
-        network.coefs = coefs
-        network.intercepts = intercepts
-        network.hidden_activation = hidden_activation
-        network.output_activation = output_activation
-        return network
+    def _allocate_training(self, coefs, intercepts):
+        """The parameters and their gradients, as views of two flat vectors.
 
-    @property
-    def params(self):
-        """Weights then biases, the order of :attr:`grads`."""
-        return self.coefs + self.intercepts
+        The weights are copied in: every weight then bias lies in one vector
+        ``theta``, and every gradient in ``grad``, so that the penalty, an
+        elementwise optimizer's update (SGD, Adam) and L-BFGS's packing each
+        take one call for the whole network, whatever its number of layers.
+        """
+        shapes = [W.shape for W in coefs] + [b.shape for b in intercepts]
+        sizes = [int(np.prod(shape)) for shape in shapes]
+        dtype = np.result_type(*coefs, *intercepts)
+        self.theta = np.empty(sum(sizes), dtype)
+        self.grad = np.empty_like(self.theta)
+        self.n_weights = sum(sizes[: len(coefs)])
+        offsets = np.cumsum([0, *sizes])
+        views = [
+            (self.theta[a:b].reshape(shape), self.grad[a:b].reshape(shape))
+            for a, b, shape in zip(offsets[:-1], offsets[1:], shapes)
+        ]
+        for (param, _), value in zip(views, [*coefs, *intercepts]):
+            param[...] = value
+        L = len(coefs)
+        self.coefs = [param for param, _ in views[:L]]
+        self.intercepts = [param for param, _ in views[L:]]
+        self.coef_grads = [grad for _, grad in views[:L]]
+        self.intercept_grads = [grad for _, grad in views[L:]]
+        self.grads = [*self.coef_grads, *self.intercept_grads]
+        self._flat = [self.theta], [self.grad]
+        # every weight (not the biases), and its gradient, as one vector
+        self.weights = self.theta[: self.n_weights]
+        self.weight_grads = self.grad[: self.n_weights]
+        self._penalty_scratch = np.empty(self.n_weights if self.alpha else 0, dtype)
+        # the chain rule's layers, last first: (W.T, dL/dW, dL/db, f of the
+        # layer below), views that follow the parameters as they are trained
+        below = [None, *self.activations[:-1]]
+        self._backward = [
+            (i, W.T, dW, db, f)
+            for i, W, dW, db, f in zip(
+                range(L), self.coefs, self.coef_grads, self.intercept_grads, below
+            )
+        ][::-1]
 
-    @property
-    def grads(self):
-        """``dL/dW`` then ``dL/db`` as last computed by :meth:`backprop`."""
-        return self.coef_grads + self.intercept_grads
+    # ------------------------------------------------------ the one step
 
-    def _activation(self, layer):
-        last = layer == len(self.coefs) - 1
-        return self.output_activation if last else self.hidden_activation
-
-    def feedforward(self, X, keep=False):
-        """Send ``X`` through the network.
+    def train_step(self, X, Y, sample_weight, total_weight, optimizer, learning_rate):
+        """One update on a mini-batch: backprop, then the optimizer's step.
 
         Parameters
         ----------
         X : ndarray or sparse matrix of shape (n_samples, n_features)
-        keep : bool, default=False
-            Return every layer's sums and outputs (for backprop), not just
-            the output layer's.
+        Y : ndarray of shape (n_samples, n_outputs)
+            The targets, coded as the loss expects, in ``X``'s dtype.
+        sample_weight : ndarray of shape (n_samples,) or None
+        total_weight : float
+            ``n_samples``, or the sum of ``sample_weight``.
+        optimizer : optimizer
+        learning_rate : float
 
         Returns
         -------
-        Z, A : ndarray, or lists of ndarray when ``keep``
-            The weighted sums ``Z = A_prev @ W + b`` and outputs ``A = f(Z)``.
-            With ``keep``, ``A[0]`` is ``X`` and ``Z[i]`` feeds ``A[i + 1]``.
+        loss : float
+            The batch's loss (with the L2 penalty) before the update.
         """
-        A = X
-        Zs, As = [], [X]
-        for i, (W, b) in enumerate(zip(self.coefs, self.intercepts)):
-            # each neuron: the weighted sum of its inputs, plus its bias ...
-            Z = A @ W
-            Z += b
-            # ... through the activation f
-            A = self._activation(i).forward(Z)
-            if keep:
-                Zs.append(Z)
-                As.append(A)
-        return (Zs, As) if keep else (Z, A)
+        # an optimizer that folds the learning rate in gets eta * dL/dw: the
+        # step itself, at no cost (the gradients are scaled by 1/n anyway);
+        # its step for the penalty, w <- w - eta (alpha / n) w, is then a
+        # decay of the weights, one pass over them instead of two
+        folds = optimizer.folds_learning_rate
+        loss = self.backprop(
+            X,
+            Y,
+            sample_weight,
+            total_weight,
+            learning_rate if folds else 1.0,
+            not folds,
+        )
+        if folds and self.alpha:
+            self.penalty.decay(self.weights, learning_rate / total_weight)
+        # --- The optimizer's update; the article's SGD: w <- w - eta * dL/dw
+        params, grads = self.params_for(optimizer)
+        optimizer.update(params, grads, 1.0 if folds else learning_rate)
+        return loss
 
-    def backprop(self, X, y, sample_weight=None):
-        """The loss on a batch, and its gradient for every weight and bias.
+    def params_for(self, optimizer):
+        """The parameters and gradients, as ``optimizer`` takes them.
+
+        An elementwise optimizer gets every parameter as one vector; any other
+        one array per layer, weights then biases.
+        """
+        if getattr(optimizer, "updates_elementwise", False):
+            return self._flat
+        return self.params, self.grads
+
+    def backprop(
+        self,
+        X,
+        Y,
+        sample_weight=None,
+        total_weight=None,
+        scale=1.0,
+        penalty_gradient=True,
+    ):
+        """The loss on a batch, and ``scale`` times its gradient for each weight.
 
         Parameters
         ----------
         X : ndarray or sparse matrix of shape (n_samples, n_features)
-        y : ndarray of shape (n_samples, n_outputs)
+        Y : ndarray of shape (n_samples, n_outputs)
             The targets, coded as the loss expects.
         sample_weight : ndarray of shape (n_samples,), default=None
+        total_weight : float, default=None
+            ``n_samples``, or the sum of ``sample_weight`` (computed if None).
+        scale : float, default=1.0
+            A factor of every gradient (an optimizer's folded learning rate).
+        penalty_gradient : bool, default=True
+            Add the L2 penalty's gradient (``False``: the caller decays the
+            weights instead).
 
         Returns
         -------
@@ -115,41 +218,192 @@ class Network:
             left in :attr:`coef_grads` and :attr:`intercept_grads`.
         """
         n_samples = X.shape[0]
-        total_weight = n_samples if sample_weight is None else sample_weight.sum()
+        if total_weight is None:
+            total_weight = n_samples if sample_weight is None else sample_weight.sum()
+        Zs, As, deltas = self._layer_buffers(n_samples, X.dtype, training=True)
 
         # --- Feedforward, keeping each layer's sums Z and outputs A
-        Zs, As = self.feedforward(X, keep=True)
-        y_pred = As[-1]
+        y_pred = self._feedforward_into(X, Zs, As)
 
-        # --- The loss (the article's MSE by default), plus the L2 penalty
-        loss = self.loss.loss(y, y_pred, sample_weight)
-        if self.alpha:
-            penalty = sum(np.dot(W.ravel(), W.ravel()) for W in self.coefs)
-            loss += 0.5 * self.alpha * penalty / total_weight
-
-        # --- d_L_d_ypred, then through the output activation: dL/dZ of the
-        # output layer (one step where the loss and activation cancel)
-        delta = _output_delta(self.loss, self.output_activation, y, Zs[-1], y_pred)
-        # the gradient of a mean is the mean of the per-sample gradients
-        if sample_weight is None:
-            delta = delta / total_weight
+        # --- The loss, and d_L_d_ypred through the output activation: dL/dZ
+        # of the output layer (one step where the loss and activation cancel).
+        # The gradient of a mean is the mean of the per-sample gradients: each
+        # row is scaled by its weight / n (and a folded learning rate)
+        factor = scale / total_weight
+        rows = factor if sample_weight is None else (sample_weight * factor)[:, None]
+        delta = deltas[-1]
+        if self.fused:
+            loss = self.loss.loss_and_output_delta_into(
+                Y, y_pred, sample_weight, delta, rows
+            )
         else:
-            delta = delta * (sample_weight / total_weight)[:, np.newaxis]
+            loss = self.loss.loss_and_gradient_into(
+                Y, y_pred, sample_weight, delta, rows
+            )
+            self.activations[-1].times_derivative(delta, Zs[-1], y_pred)
+        if self.alpha:
+            loss += self.penalty.value(self.weights, total_weight)
 
         # --- The chain rule, from the output layer back to the first:
         # dL/dW = A_prev.T @ dL/dZ, dL/db = sum of dL/dZ,
         # dL/dA_prev = dL/dZ @ W.T, and dL/dZ_prev = dL/dA_prev * f'(Z_prev)
-        for i in range(len(self.coefs) - 1, -1, -1):
-            W = self.coefs[i]
-            d_L_d_W = As[i].T @ delta
-            if self.alpha:
-                d_L_d_W += (self.alpha / total_weight) * W
-            np.copyto(self.coef_grads[i], d_L_d_W)
-            np.sum(delta, axis=0, out=self.intercept_grads[i])
-            if i > 0:
-                d_L_d_A = delta @ W.T
-                delta = backward(self.hidden_activation, Zs[i - 1], As[i], d_L_d_A)
+        one_sample = n_samples == 1
+        for i, W_T, d_L_d_W, d_L_d_b, f_prev in self._backward:
+            if i:
+                A_prev = As[i - 1]
+                np.dot(A_prev.T, delta, out=d_L_d_W)
+            else:
+                _dot_into(X.T, delta, d_L_d_W)  # X may be sparse
+            if one_sample:
+                d_L_d_b[:] = delta[0]
+            else:
+                np.add.reduce(delta, axis=0, out=d_L_d_b)
+            if i:
+                delta_prev = deltas[i - 1]
+                np.dot(delta, W_T, out=delta_prev)
+                # (A_prev has served for dL/dW: f' may overwrite it)
+                f_prev.times_derivative(delta_prev, Zs[i - 1], A_prev)
+                delta = delta_prev
+        # ... and the penalty's part of dL/dW, for every layer at once
+        if penalty_gradient and self.alpha:
+            self.penalty.add_gradient(
+                self.weight_grads, self.weights, factor, self._penalty_scratch
+            )
         return float(loss)
+
+    def penalty_value(self, total_weight):
+        """The L2 penalty of the current weights, for ``total_weight`` samples."""
+        return self.penalty.value(self.weights, total_weight)
+
+    # ------------------------------------------------------ feedforward
+
+    def _feedforward_into(self, X, Zs, As):
+        """Each layer's ``Z = A_prev @ W + b`` and ``A = f(Z)``, in buffers."""
+        A = X
+        for (W, b, f), Z, A_out in zip(self._layers, Zs, As):
+            # each neuron: the weighted sum of its inputs, plus its bias ...
+            _dot_into(A, W, Z)
+            Z += b
+            # ... through the activation f (in place, where f' needs only A)
+            A = f.forward_into(Z, A_out)
+        return A
+
+    def feedforward(self, X, chunk_rows=None):
+        """The output layer's sums and outputs for ``X``.
+
+        Parameters
+        ----------
+        X : ndarray or sparse matrix of shape (n_samples, n_features)
+        chunk_rows : int, default=None
+            Rows sent through at a time: each layer's buffer holds one chunk
+            and is reused for the next, so memory stays bounded and, for a few
+            hundred rows, each layer's outputs stay in cache from the product
+            to the activation. ``None``: all at once.
+
+        Returns
+        -------
+        Z, A : ndarray of shape (n_samples, n_outputs)
+            The weighted sums ``Z`` and outputs ``A = f(Z)`` of the output
+            layer, new arrays.
+        """
+        n_samples = X.shape[0]
+        rows = n_samples if chunk_rows is None else max(1, min(chunk_rows, n_samples))
+        Zs, As, _ = self._layer_buffers(rows, self.coefs[-1].dtype, training=False)
+        if rows == n_samples:
+            A = self._feedforward_into(X, Zs, As)
+            return Zs[-1].copy(), A.copy()
+        dtype = self.coefs[-1].dtype
+        Z_all = np.empty((n_samples, self.coefs[-1].shape[1]), dtype)
+        A_all = np.empty_like(Z_all)
+        for start in range(0, n_samples, rows):
+            stop = min(start + rows, n_samples)
+            Zs, As, _ = self._layer_buffers(stop - start, dtype, training=False)
+            A_all[start:stop] = self._feedforward_into(X[start:stop], Zs, As)
+            Z_all[start:stop] = Zs[-1]
+        return Z_all, A_all
+
+    def outputs_finite(self, X, chunk_rows):
+        """Whether every output of the network for ``X`` is finite.
+
+        Usually proved without a forward pass, from bounds on ``|Z|``: the
+        inputs are bounded by ``max |X|``, each layer's ``|Z|`` by the bound of
+        its inputs times the largest column sum of ``|W|``, plus ``max |b|``,
+        and a bounded activation (sigmoid, tanh) bounds its outputs. Every
+        built-in activation maps finite sums to finite outputs, so bounds far
+        below overflow settle it; otherwise the outputs are computed, a chunk
+        at a time.
+        """
+        if X.shape[0] == 0 or self._bounded_far_below_overflow(X):
+            return True
+        for start in range(0, X.shape[0], chunk_rows):
+            _, A = self.feedforward(X[start : start + chunk_rows])
+            if not np.isfinite(A).all():
+                return False
+        return True
+
+    def _bounded_far_below_overflow(self, X):
+        dtype = self.coefs[-1].dtype
+        if issparse(X) or dtype.kind != "f":
+            return False
+        limit = np.finfo(dtype).max * 1e-6  # far above any rounding in the sums
+        # two reductions, not np.abs(X): no temporary the size of X
+        bound = max(abs(float(X.max())), abs(float(X.min())))
+        for W, b, f in zip(self.coefs, self.intercepts, self.activations):
+            column_sums = float(np.abs(W).sum(axis=0).max()) if W.size else 0.0
+            bias = float(np.abs(b).max()) if b.size else 0.0
+            bound = bound * column_sums + bias
+            if not bound < limit:
+                return False
+            if f.output_bound is not None:
+                bound = float(f.output_bound)
+        return True
+
+    def _layer_buffers(self, n_rows, dtype, training):
+        """Each layer's ``Z``, ``A`` and ``dL/dZ`` buffers for ``n_rows`` rows.
+
+        Allocated at the largest size asked for so far, and sliced: a fit
+        allocates them once, for its batch size. ``A`` is ``Z`` itself where
+        the activation's derivative needs only ``A`` (and, when predicting,
+        except for the output layer, whose sums are returned too).
+        """
+        key = (training, n_rows, dtype)
+        last_key, last = self._last_buffers
+        if key == last_key:  # every batch but an epoch's last: the same
+            return last
+        views = self._layer_buffers_for(n_rows, dtype, training)
+        self._last_buffers = (key, views)
+        return views
+
+    def _layer_buffers_for(self, n_rows, dtype, training):
+        key = (training, np.dtype(dtype))
+        buffers = self._buffers.get(key)
+        if buffers is None or buffers[0] < n_rows:
+            widths = [W.shape[1] for W in self.coefs]
+            Zs = [np.empty((n_rows, n), dtype) for n in widths]
+            As = [
+                Z
+                if f.derivative_from_output and (training or i < len(widths) - 1)
+                else np.empty_like(Z)
+                for i, (Z, f) in enumerate(zip(Zs, self.activations))
+            ]
+            deltas = [np.empty_like(Z) for Z in Zs] if training else None
+            buffers = self._buffers[key] = (n_rows, Zs, As, deltas)
+        size, Zs, As, deltas = buffers
+        if size == n_rows:
+            return Zs, As, deltas
+        views = {}
+
+        def cut(buffer):
+            # A is often Z itself: slice it once, so it stays the same array
+            if id(buffer) not in views:
+                views[id(buffer)] = buffer[:n_rows]
+            return views[id(buffer)]
+
+        return (
+            [cut(Z) for Z in Zs],
+            [cut(A) for A in As],
+            None if deltas is None else [cut(d) for d in deltas],
+        )
 
     # --- Packing all parameters into one vector, for full-batch optimizers
 
@@ -159,24 +413,18 @@ class Network:
 
     def unpack(self, vector):
         """Copy ``vector`` (from :meth:`pack`) into the parameters in place."""
-        start = 0
-        for param in self.params:
-            stop = start + param.size
-            param[...] = vector[start:stop].reshape(param.shape)
-            start = stop
+        self.theta[...] = vector
 
-    def loss_and_gradient(self, vector, X, y, sample_weight=None):
-        """The loss and packed gradient at the packed parameters ``vector``."""
+    def loss_and_gradient(self, vector, X, Y, sample_weight=None):
+        """The loss and gradient at the packed parameters ``vector``."""
         self.unpack(vector)
-        loss = self.backprop(X, y, sample_weight)
-        return loss, self.pack(self.grads)
+        loss = self.backprop(X, Y, sample_weight)
+        return loss, self.grad.copy()
 
 
-def _output_delta(loss, activation, y, Z, y_pred):
-    """Per-sample ``dL/dZ`` of the output layer."""
-    fused = getattr(loss, "output_delta", None)
-    delta = fused(y, y_pred, activation) if fused is not None else None
-    if delta is None:
-        d_L_d_ypred = loss.gradient(y, y_pred)
-        delta = backward(activation, Z, y_pred, d_L_d_ypred)
-    return delta
+def _dot_into(A, B, out):
+    """``out = A @ B``, for a dense or sparse ``A``."""
+    if type(A) is np.ndarray:
+        np.dot(A, B, out=out)
+    else:
+        np.copyto(out, A @ B)  # sparse: scipy's product, then into the buffer

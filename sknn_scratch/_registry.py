@@ -252,3 +252,58 @@ def _keywords(factory):
         return False, frozenset()
     takes_any = any(p.kind is p.VAR_KEYWORD for p in parameters.values())
     return takes_any, frozenset(parameters)
+
+
+# ------------------------------------------------- which methods are whose
+
+
+@functools.lru_cache(maxsize=1024)
+def _class_owner(cls, name):
+    for klass in cls.__mro__:
+        if name in vars(klass):
+            return klass
+    return None
+
+
+def _owner(obj, name):
+    """The class of ``obj`` that defines ``name`` (``None`` if none does).
+
+    Cached by class: the estimators ask on every ``predict``.
+    """
+    try:
+        return _class_owner(type(obj), name)
+    except TypeError:  # an unhashable class (a metaclass without __hash__)
+        return _class_owner.__wrapped__(type(obj), name)
+
+
+def overrides(obj, name, base):
+    """Whether ``obj`` has its own ``name``, not the one ``base`` defines.
+
+    True when a subclass of ``base`` defines it, or the object itself (an
+    attribute set on the instance); False when it is ``base``'s or missing.
+    """
+    if name in getattr(obj, "__dict__", {}):
+        return True
+    owner = _owner(obj, name)
+    return owner is not None and owner is not base
+
+
+def defines_own(obj, fast, *, over):
+    """Whether ``obj``'s fast form ``fast`` was written for its method ``over``.
+
+    A component's fast forms (an activation's ``forward_into``, say) compute
+    what its protocol methods (``forward``) compute, as long as whoever
+    wrote the fast form also wrote, or inherited unchanged, the protocol
+    method: ``fast`` must be defined in the class that defines ``over``, or
+    in a subclass of it. A subclass of a built-in that redefines ``forward``
+    only, or an instance whose ``forward`` was replaced, has no fast form of
+    its own: its forms are derived from its protocol.
+    """
+    if over in getattr(obj, "__dict__", {}):
+        return False
+    if fast in getattr(obj, "__dict__", {}):
+        return True
+    fast_owner, over_owner = _owner(obj, fast), _owner(obj, over)
+    if fast_owner is None or over_owner is None:
+        return False
+    return issubclass(fast_owner, over_owner)

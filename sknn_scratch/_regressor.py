@@ -202,6 +202,19 @@ learning_rate_schedule_, weight_init_ : object
             )
         return X, Y, y
 
+    def _encode_targets(self, Y, dtype, compact=False):
+        """The targets as they are, in the input's dtype."""
+        return np.asarray(Y, dtype=dtype)
+
+    def _combine_weights(self, y, sample_weight, incremental):
+        return sample_weight
+
+    def _default_output_activation(self, loss, Y):
+        return "identity"
+
+    def _stratify_validation(self, Y):
+        return False
+
     @available_if(lambda est: est._check_solver())
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, sample_weight=None):

@@ -9,13 +9,31 @@ The protocol, for built-ins and users' own objects alike:
 An activation may also define ``backward(Z, A, grad)`` returning
 ``grad * f'(Z)``; softmax does, since its Jacobian is not diagonal.
 
+The training step (:mod:`sknn_scratch._network`) calls two in-place forms of
+these, so that every layer works in buffers allocated once per fit:
+
+- ``forward_into(Z, out)`` writes ``f(Z)`` into ``out`` (which may be ``Z``);
+- ``times_derivative(delta, Z, A)`` multiplies ``delta`` by ``f'(Z)`` in
+  place; it may overwrite ``Z`` and ``A``, which the step no longer needs.
+
+Each built-in writes its formula once, in these two methods; its
+``forward`` and ``derivative`` are derived from them by :class:`Activation`.
+A user's own object needs only ``forward`` and ``derivative``:
+:func:`engine_form` derives the in-place forms from them, so it trains in the
+same buffers as a built-in. Tiny networks trained one sample at a time run on
+Python floats (:mod:`sknn_scratch._scalar`), with each built-in's
+``scalar_forward`` and ``scalar_derivative``.
+
 Every built-in is written to stay finite, without overflow warnings, for any
 finite input (``|Z|`` up to ``1e308``).
 """
 
-import numpy as np
+import math
 
-from ._registry import Component, Registry
+import numpy as np
+from scipy.special import expit
+
+from ._registry import Component, Registry, defines_own, overrides
 
 ACTIVATIONS = Registry(
     "activation", "sknn_scratch.activations", required=("forward", "derivative")
@@ -47,28 +65,149 @@ def register_activation(name, activation=None):
 
 
 class Activation(Component):
-    """Base class of the built-in activations."""
+    """Base class of the activations.
+
+    A subclass writes either the protocol, ``forward`` and ``derivative``
+    (the other forms are derived from them), or, for speed, the in-place
+    forms ``forward_into`` and ``times_derivative`` (``forward`` and
+    ``derivative`` are derived from those), as the built-ins do.
+    """
 
     #: The name scikit-learn's MLP uses for this function, if it has one.
     sklearn_name = None
+    #: A bound on ``|f(z)|`` for every ``z`` (``None``: unbounded). The
+    #: estimators use it to prove outputs finite without a forward pass.
+    output_bound = None
+    #: Whether ``times_derivative`` needs only ``A``: the training step may
+    #: then compute ``A`` in place over ``Z``, and passes the same array as
+    #: both.
+    derivative_from_output = False
 
     def forward(self, Z):
-        raise NotImplementedError
+        """``A = f(Z)``, a new array."""
+        Z = _float_array(Z)
+        # an exponential that overflows to inf gives the 0 or inf it should
+        # (1 / (1 + inf) is 0): not worth a warning
+        with np.errstate(over="ignore"):
+            return self.forward_into(Z, np.empty_like(Z))
 
     def derivative(self, Z, A):
-        raise NotImplementedError
+        """``f'(Z)``, given ``A = f(Z)``."""
+        A = _float_array(A)
+        d = np.ones_like(A)
+        with np.errstate(over="ignore"):
+            self.times_derivative(d, np.array(Z, dtype=A.dtype), A.copy())
+        return d
+
+    def log_forward(self, Z):
+        """``log f(Z)``, for ``predict_log_proba`` (-inf where ``f`` is 0)."""
+        with np.errstate(divide="ignore"):
+            return np.log(self.forward(Z))
 
     def backward(self, Z, A, grad):
         """``dL/dZ`` from ``grad = dL/dA``: the chain rule through ``f``."""
-        return grad * self.derivative(Z, A)
+        grad = np.array(grad, dtype=np.result_type(grad, np.float32))
+        with np.errstate(over="ignore"):
+            self.times_derivative(grad, np.array(Z, dtype=grad.dtype), np.array(A))
+        return grad
+
+    def forward_into(self, Z, out):
+        """Write ``f(Z)`` into ``out`` (which may be ``Z``); return ``out``."""
+        if not overrides(self, "forward", Activation):
+            raise NotImplementedError(
+                f"{type(self).__name__} defines neither forward nor forward_into."
+            )
+        return _copy_checked(self, "forward", self.forward(Z), out)
+
+    def times_derivative(self, delta, Z, A):
+        """``delta *= f'(Z)`` in place; ``Z`` and ``A`` may be overwritten."""
+        if not overrides(self, "derivative", Activation):
+            raise NotImplementedError(
+                f"{type(self).__name__} defines neither derivative nor "
+                "times_derivative."
+            )
+        delta *= _checked(self, "derivative", self.derivative(Z, A), delta.shape)
+
+
+def _float_array(Z):
+    Z = np.asarray(Z)
+    return Z if Z.dtype.kind == "f" else Z.astype(np.float64)
+
+
+def _checked(component, method, value, shape):
+    """``value`` as an array of ``shape``, or an error naming ``component``."""
+    array = np.asarray(value)
+    if array.shape != shape or array.dtype.kind not in "fiub":
+        raise ValueError(
+            f"{component!r}.{method}() returned "
+            f"{type(value).__name__} of shape {array.shape} and dtype {array.dtype}; "
+            f"expected a numeric array of shape {shape}, the shape of its input."
+        )
+    return array
+
+
+def _copy_checked(component, method, value, out):
+    np.copyto(out, _checked(component, method, value, out.shape), casting="unsafe")
+    return out
+
+
+class _Protocol(Activation):
+    """A user's activation, with the in-place forms derived from its protocol.
+
+    Used for any object whose ``forward`` or ``derivative`` is not the one
+    its in-place forms were written for (an object of the user's own class,
+    or a subclass of a built-in that redefines ``forward``).
+    """
+
+    def __init__(self, activation):
+        self.activation = activation
+
+    def __repr__(self):
+        return repr(self.activation)
+
+    def forward_into(self, Z, out):
+        return _copy_checked(
+            self.activation, "forward", self.activation.forward(Z), out
+        )
+
+    def times_derivative(self, delta, Z, A):
+        activation = self.activation
+        if overrides(activation, "backward", Activation):
+            # a Jacobian that is not diagonal: the user's own chain rule
+            grad = activation.backward(Z, A, delta)
+            _copy_checked(activation, "backward", grad, delta)
+        else:
+            delta *= _checked(
+                activation, "derivative", activation.derivative(Z, A), delta.shape
+            )
+
+
+def engine_form(activation):
+    """The object whose in-place forms the training step calls.
+
+    ``activation`` itself when its ``forward_into`` and ``times_derivative``
+    are written for its own ``forward`` and ``derivative`` (every built-in,
+    and a subclass that changes only parameters); otherwise a wrapper that
+    derives them from ``forward`` and ``derivative`` (or ``backward``).
+    """
+    if isinstance(activation, Activation) and all(
+        defines_own(activation, fast, over=protocol)
+        for fast, protocol in (
+            ("forward_into", "forward"),
+            ("times_derivative", "derivative"),
+            ("times_derivative", "backward"),
+        )
+    ):
+        return activation
+    return _Protocol(activation)
 
 
 def backward(activation, Z, A, grad):
     """``dL/dZ`` for any activation, built-in or a user's own."""
-    method = getattr(activation, "backward", None)
-    if method is not None:
-        return method(Z, A, grad)
-    return grad * activation.derivative(Z, A)
+    grad = np.array(grad, dtype=np.result_type(grad, np.float32))
+    with np.errstate(over="ignore"):
+        engine_form(activation).times_derivative(grad, np.array(Z), np.array(A))
+    return grad
 
 
 @register_activation("sigmoid")
@@ -90,17 +229,37 @@ class Sigmoid(Activation):
     """
 
     sklearn_name = "logistic"
+    output_bound = 1.0
+    derivative_from_output = True
 
-    def forward(self, Z):
-        # one exponential and no branch: half the time of e^-|z| with a
-        # np.where, and the article's formula to the last bit
-        with np.errstate(over="ignore"):
-            E = np.exp(-np.asarray(Z))
-        E += 1
-        return 1 / E
+    def forward_into(self, Z, out):
+        if Z.ndim == 2 and Z.shape[0] == 1:
+            # one sample: scipy's 1 / (1 + e^-z) in one call, not four
+            return expit(Z, out=out)
+        # 1 / (1 + e^-z), one exponential and no branch: half the time of
+        # e^-|z| with a np.where, and the article's formula to the last bit
+        np.negative(Z, out=out)
+        np.exp(out, out=out)
+        out += 1
+        return np.reciprocal(out, out=out)
 
-    def derivative(self, Z, A):
-        return A * (1 - A)
+    def times_derivative(self, delta, Z, A):
+        # f'(z) = f(z) (1 - f(z)): delta *= A, then *= 1 - A, written over A
+        delta *= A
+        np.subtract(1, A, out=A)
+        delta *= A
+
+    def log_forward(self, Z):
+        # log f(z) = -log(1 + e^-z), finite for any finite z
+        return -np.logaddexp(0, -_float_array(Z))
+
+    def scalar_forward(self, z):
+        # e^-z overflows a float below z = -709.78, where f(z) is 0 to
+        # double precision (as 1 / (1 + inf) is in the array forms)
+        return 1.0 / (1.0 + math.exp(-z)) if z > -709.0 else 0.0
+
+    def scalar_derivative(self, z, a):
+        return a * (1.0 - a)
 
 
 @register_activation("tanh")
@@ -111,12 +270,23 @@ class Tanh(Activation):
     """
 
     sklearn_name = "tanh"
+    output_bound = 1.0
+    derivative_from_output = True
 
-    def forward(self, Z):
-        return np.tanh(Z)
+    def forward_into(self, Z, out):
+        return np.tanh(Z, out=out)
 
-    def derivative(self, Z, A):
-        return 1 - A * A
+    def times_derivative(self, delta, Z, A):
+        # f'(z) = 1 - f(z)^2, written over A
+        np.multiply(A, A, out=A)
+        np.subtract(1, A, out=A)
+        delta *= A
+
+    def scalar_forward(self, z):
+        return math.tanh(z)
+
+    def scalar_derivative(self, z, a):
+        return 1.0 - a * a
 
 
 @register_activation("relu")
@@ -127,12 +297,21 @@ class ReLU(Activation):
     """
 
     sklearn_name = "relu"
+    derivative_from_output = True
 
-    def forward(self, Z):
-        return np.maximum(Z, 0)
+    def forward_into(self, Z, out):
+        return np.maximum(Z, 0, out=out)
 
-    def derivative(self, Z, A):
-        return (np.asarray(Z) > 0).astype(np.result_type(A, np.float32))
+    def times_derivative(self, delta, Z, A):
+        # f'(z) = [z > 0] = [f(z) > 0], written over A
+        np.greater(A, 0, out=A)
+        delta *= A
+
+    def scalar_forward(self, z):
+        return z if z > 0.0 else 0.0
+
+    def scalar_derivative(self, z, a):
+        return 1.0 if z > 0.0 else 0.0
 
 
 @register_activation("leaky_relu")
@@ -157,13 +336,32 @@ class LeakyReLU(Activation):
     def __init__(self, alpha=0.01):
         self.alpha = alpha
 
-    def forward(self, Z):
-        Z = np.asarray(Z)
-        return np.where(Z > 0, Z, self.alpha * Z)
+    @property
+    def derivative_from_output(self):
+        # with a slope >= 0, f(z) > 0 exactly where z > 0
+        return self.alpha >= 0
 
-    def derivative(self, Z, A):
-        Z = np.asarray(Z)
-        return np.where(Z > 0, 1, self.alpha).astype(np.result_type(A, np.float32))
+    def forward_into(self, Z, out):
+        scaled = Z * self.alpha
+        if 0 <= self.alpha <= 1:
+            # z > 0 where z > alpha z: the larger of the two
+            return np.maximum(Z, scaled, out=out)
+        np.copyto(out, np.where(Z > 0, Z, scaled))
+        return out
+
+    def times_derivative(self, delta, Z, A):
+        # f'(z) = 1 where z > 0, alpha elsewhere: [z > 0] (1 - alpha) + alpha
+        slope = A if self.derivative_from_output else Z
+        np.greater(slope, 0, out=slope)
+        slope *= 1 - self.alpha
+        slope += self.alpha
+        delta *= slope
+
+    def scalar_forward(self, z):
+        return z if z > 0.0 else self.alpha * z
+
+    def scalar_derivative(self, z, a):
+        return 1.0 if z > 0.0 else self.alpha
 
 
 @register_activation("elu")
@@ -183,13 +381,33 @@ class ELU(Activation):
     def __init__(self, alpha=1.0):
         self.alpha = alpha
 
-    def forward(self, Z):
-        Z = np.asarray(Z)
-        return np.where(Z > 0, Z, self.alpha * np.expm1(np.minimum(Z, 0)))
+    @property
+    def derivative_from_output(self):
+        # with alpha >= 0, f(z) > 0 exactly where z > 0
+        return self.alpha >= 0
 
-    def derivative(self, Z, A):
-        Z = np.asarray(Z)
-        return np.where(Z > 0, 1, A + self.alpha).astype(np.result_type(A, np.float32))
+    def forward_into(self, Z, out):
+        # max(z, 0) + alpha (e^min(z, 0) - 1): the exponential never overflows,
+        # and one of the two terms is 0
+        negative = np.minimum(Z, 0)
+        np.expm1(negative, out=negative)
+        negative *= self.alpha
+        np.maximum(Z, 0, out=out)
+        out += negative
+        return out
+
+    def times_derivative(self, delta, Z, A):
+        # f'(z) = 1 where z > 0, f(z) + alpha elsewhere, written over A
+        positive = (A if self.derivative_from_output else Z) > 0
+        A += self.alpha
+        np.copyto(A, 1, where=positive)
+        delta *= A
+
+    def scalar_forward(self, z):
+        return z if z > 0.0 else self.alpha * math.expm1(z)
+
+    def scalar_derivative(self, z, a):
+        return 1.0 if z > 0.0 else a + self.alpha
 
 
 @register_activation("softplus")
@@ -201,12 +419,25 @@ class Softplus(Activation):
     Computed as :math:`\max(z, 0) + \ln(1 + e^{-|z|})`, which never overflows.
     """
 
-    def forward(self, Z):
-        Z = np.asarray(Z)
-        return np.maximum(Z, 0) + np.log1p(np.exp(-np.abs(Z)))
+    def forward_into(self, Z, out):
+        # ln(1 + e^-|z|) first: out may be Z
+        tail = np.abs(Z)
+        np.negative(tail, out=tail)
+        np.exp(tail, out=tail)
+        np.log1p(tail, out=tail)
+        np.maximum(Z, 0, out=out)
+        out += tail
+        return out
 
-    def derivative(self, Z, A):
-        return Sigmoid().forward(Z)
+    def times_derivative(self, delta, Z, A):
+        # f'(z) is the sigmoid of z, written over Z
+        delta *= Sigmoid().forward_into(Z, out=Z)
+
+    def scalar_forward(self, z):
+        return max(z, 0.0) + math.log1p(math.exp(-abs(z)))
+
+    def scalar_derivative(self, z, a):
+        return Sigmoid().scalar_forward(z)
 
 
 @register_activation("identity")
@@ -217,15 +448,21 @@ class Identity(Activation):
     """
 
     sklearn_name = "identity"
+    derivative_from_output = True
 
-    def forward(self, Z):
-        return np.asarray(Z)
+    def forward_into(self, Z, out):
+        if out is not Z:
+            np.copyto(out, Z)
+        return out
 
-    def derivative(self, Z, A):
-        return np.ones_like(A)
+    def times_derivative(self, delta, Z, A):
+        pass  # f'(z) = 1
 
-    def backward(self, Z, A, grad):
-        return grad
+    def scalar_forward(self, z):
+        return z
+
+    def scalar_derivative(self, z, a):
+        return 1.0
 
 
 @register_activation("softmax")
@@ -238,22 +475,32 @@ class Softmax(Activation):
     where :math:`g = \partial L / \partial f`. The maximum of each row is
     subtracted before exponentiating, so no exponential overflows.
     ``derivative`` returns the Jacobian's diagonal :math:`f_j (1 - f_j)`;
-    training uses ``backward``, the full product.
+    training uses the full product.
     """
 
     sklearn_name = "softmax"
+    output_bound = 1.0
+    derivative_from_output = True
 
-    def forward(self, Z):
-        Z = np.asarray(Z)
+    def forward_into(self, Z, out):
         # a row holding both -1e308 and 1e308 subtracts to -inf, whose
-        # exponential is the 0 it should be: not worth a warning
-        with np.errstate(over="ignore"):
-            E = np.exp(Z - Z.max(axis=-1, keepdims=True))
-        E /= E.sum(axis=-1, keepdims=True)
-        return E
+        # exponential is the 0 it should be
+        np.subtract(Z, Z.max(axis=-1, keepdims=True), out=out)
+        np.exp(out, out=out)
+        out /= out.sum(axis=-1, keepdims=True)
+        return out
+
+    def log_forward(self, Z):
+        # log f(z)_j = z_j - max z - log sum_k e^(z_k - max z): no overflow
+        Z = _float_array(Z)
+        shifted = Z - Z.max(axis=-1, keepdims=True)
+        return shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
 
     def derivative(self, Z, A):
+        A = _float_array(A)
         return A * (1 - A)
 
-    def backward(self, Z, A, grad):
-        return A * (grad - np.sum(grad * A, axis=-1, keepdims=True))
+    def times_derivative(self, delta, Z, A):
+        # dL/dz_j = f_j (g_j - sum_k g_k f_k), with g = delta
+        delta -= np.sum(delta * A, axis=-1, keepdims=True)
+        delta *= A

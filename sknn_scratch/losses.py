@@ -11,11 +11,25 @@ The protocol, for built-ins and users' own objects alike:
 Both take 2-D arrays of shape ``(n_samples, n_outputs)``. A loss may also
 name the ``output_activation`` it pairs with by default, and the range of the
 targets it expects (``target_range``, ``(0, 1)`` unless said otherwise).
+
+The training step (:mod:`sknn_scratch._network`) calls the loss's fast forms,
+which compute the loss and write its gradient into a buffer in one pass:
+
+- ``loss_and_gradient_into(y_true, y_pred, sample_weight, out)`` returns the
+  loss and writes ``dL/dy_pred`` into ``out``;
+- where the loss and the output activation cancel (``fuses_with``),
+  ``loss_and_output_delta_into`` writes ``dL/dZ`` of the output layer instead:
+  ``y_pred - y_true`` for log-loss after a sigmoid or softmax.
+
+:class:`Loss` derives the fast forms from ``loss`` and ``gradient``, or those
+from the fast forms, whichever a subclass writes; :func:`engine_form` does the
+same for a user's object that does not subclass it. The L2 penalty of the
+estimators' ``alpha`` is :class:`L2Penalty`.
 """
 
 import numpy as np
 
-from ._registry import Component, Registry
+from ._registry import Component, Registry, defines_own, overrides
 
 LOSSES = Registry("loss", "sknn_scratch.losses", required=("loss", "gradient"))
 
@@ -35,6 +49,7 @@ def register_loss(name, loss=None):
 
 
 def _mean(per_sample, sample_weight):
+    """The mean of per-sample losses, weighted by ``sample_weight`` if given."""
     if sample_weight is None:
         return float(np.mean(per_sample)) if per_sample.size else 0.0
     total = np.sum(sample_weight)
@@ -43,20 +58,204 @@ def _mean(per_sample, sample_weight):
     return float(np.dot(sample_weight, per_sample) / total)
 
 
+def _mean_of_products(U, V, sample_weight):
+    """``(1/n) sum_i sum_j U_ij V_ij``, or its ``sample_weight``-weighted mean.
+
+    One BLAS call, without a temporary, for the unweighted case of training.
+    """
+    if sample_weight is None:
+        n_samples = U.shape[0]
+        return float(np.vdot(U, V)) / n_samples if n_samples else 0.0
+    return _mean(np.einsum("ij,ij->i", U, V), sample_weight)
+
+
 class Loss(Component):
-    """Base class of the built-in losses."""
+    """Base class of the losses.
+
+    A subclass writes either the protocol, ``loss`` and ``gradient`` (the
+    fast forms are derived from them), or the fast form
+    ``loss_and_gradient_into`` (``loss`` and ``gradient`` are derived from
+    it), as :class:`SquaredError` does.
+    """
 
     output_activation = "sigmoid"
     target_range = (0, 1)
 
-    def output_delta(self, y_true, y_pred, activation):
-        """``dL/dZ`` of the output layer in one step, or ``None``.
+    def loss(self, y_true, y_pred, sample_weight=None):
+        """The mean loss over the samples, weighted by ``sample_weight``."""
+        if not overrides(self, "loss_and_gradient_into", Loss):
+            raise NotImplementedError(
+                f"{type(self).__name__} defines neither loss nor "
+                "loss_and_gradient_into."
+            )
+        y_true, y_pred, out = _arrays(y_true, y_pred)
+        return self.loss_and_gradient_into(y_true, y_pred, sample_weight, out)
+
+    def gradient(self, y_true, y_pred):
+        """The per-sample ``dL/dy_pred``, shaped like ``y_pred``."""
+        if not overrides(self, "loss_and_gradient_into", Loss):
+            raise NotImplementedError(
+                f"{type(self).__name__} defines neither gradient nor "
+                "loss_and_gradient_into."
+            )
+        y_true, y_pred, out = _arrays(y_true, y_pred)
+        self.loss_and_gradient_into(y_true, y_pred, None, out)
+        return out
+
+    def loss_and_gradient_into(self, y_true, y_pred, sample_weight, out, scale=1.0):
+        """The mean loss; ``scale`` times ``dL/dy_pred`` per sample into ``out``.
+
+        ``scale`` is a number or a column, one factor per sample (the training
+        step's ``sample_weight / n``).
+        """
+        _copy_checked(self, "gradient", self.gradient(y_true, y_pred), out, scale)
+        return float(self.loss(y_true, y_pred, sample_weight))
+
+    def fuses_with(self, activation):
+        """Whether ``dL/dZ`` through this output ``activation`` is one step.
 
         Where the loss and the output activation cancel (the canonical link),
         the per-sample gradient with respect to the output sums ``Z`` is
         simpler and more accurate than the chain rule done in two steps.
         """
-        return None
+        return False
+
+    def loss_and_output_delta_into(self, y_true, y_pred, sample_weight, out, scale=1.0):
+        """The mean loss; ``scale`` times ``dL/dZ`` of the output layer into ``out``.
+
+        Only for an output activation the loss :meth:`fuses_with`.
+        """
+        raise NotImplementedError(f"{type(self).__name__} fuses with no activation.")
+
+    def output_delta(self, y_true, y_pred, activation):
+        """``dL/dZ`` of the output layer in one step, or ``None``."""
+        if not self.fuses_with(activation):
+            return None
+        y_true, y_pred, out = _arrays(y_true, y_pred)
+        self.loss_and_output_delta_into(y_true, y_pred, None, out)
+        return out
+
+
+def _arrays(y_true, y_pred):
+    y_pred = np.asarray(y_pred)
+    if y_pred.dtype.kind != "f":
+        y_pred = y_pred.astype(np.float64)
+    y_true = np.asarray(y_true)
+    out = np.empty(np.broadcast_shapes(y_true.shape, y_pred.shape), y_pred.dtype)
+    return y_true, y_pred, out
+
+
+def _copy_checked(component, method, value, out, scale=1.0):
+    array = np.asarray(value)
+    if array.shape != out.shape or array.dtype.kind not in "fiub":
+        raise ValueError(
+            f"{component!r}.{method}() returned {type(value).__name__} of shape "
+            f"{array.shape} and dtype {array.dtype}; expected a numeric array of "
+            f"shape {out.shape}, the shape of y_pred."
+        )
+    np.multiply(array, scale, out=out, casting="unsafe")
+    return out
+
+
+def _scaled(out, scale):
+    """``out *= scale``, skipped for a scale of 1."""
+    if not (isinstance(scale, float | int) and scale == 1):
+        out *= scale
+    return out
+
+
+class _Protocol(Loss):
+    """A user's loss, with the fast forms derived from ``loss`` and ``gradient``."""
+
+    def __init__(self, loss):
+        self.wrapped = loss
+
+    def __repr__(self):
+        return repr(self.wrapped)
+
+    def loss(self, y_true, y_pred, sample_weight=None):
+        return self.wrapped.loss(y_true, y_pred, sample_weight)
+
+    def gradient(self, y_true, y_pred):
+        return self.wrapped.gradient(y_true, y_pred)
+
+    def loss_and_gradient_into(self, y_true, y_pred, sample_weight, out, scale=1.0):
+        wrapped = self.wrapped
+        gradient = wrapped.gradient(y_true, y_pred)
+        _copy_checked(wrapped, "gradient", gradient, out, scale)
+        return float(wrapped.loss(y_true, y_pred, sample_weight))
+
+
+def engine_form(loss):
+    """The object whose fast forms the training step calls.
+
+    ``loss`` itself when its fast forms compute what its ``loss`` and
+    ``gradient`` do (every built-in, and a subclass that only changes
+    parameters); otherwise a wrapper deriving them from ``loss`` and
+    ``gradient``.
+    """
+    if isinstance(loss, Loss) and all(
+        not overrides(loss, fast, Loss) or defines_own(loss, fast, over=protocol)
+        for fast, protocol in (
+            ("loss_and_gradient_into", "loss"),
+            ("loss_and_gradient_into", "gradient"),
+            ("loss_and_output_delta_into", "gradient"),
+        )
+    ):
+        return loss
+    return _Protocol(loss)
+
+
+class L2Penalty(Component):
+    r"""The L2 penalty on the weights, the estimators' ``alpha``.
+
+    .. math:: P = \frac{\alpha}{2 n} \sum_l \|W_l\|^2, \qquad
+        \frac{\partial P}{\partial W_l} = \frac{\alpha}{n} W_l
+
+    where :math:`n` is the number (or total weight) of the samples, so that
+    the penalty is divided like the loss. Biases are not penalised.
+
+    Parameters
+    ----------
+    alpha : float, default=0.0
+    """
+
+    def __init__(self, alpha=0.0):
+        self.alpha = alpha
+
+    def value(self, W, total_weight):
+        """The penalty of the weights ``W`` (an array) for ``total_weight`` samples."""
+        if not self.alpha:
+            return 0.0
+        return self.scalar_value(W.dot(W), total_weight)
+
+    def add_gradient(self, grad, W, factor, scratch=None):
+        """``grad += factor * n * dP/dW``, with ``factor = scale / n``.
+
+        ``scale`` is what the training step multiplies every gradient by (the
+        learning rate, for an optimizer that folds it in). ``scratch``, shaped
+        like ``W``, spares a temporary.
+        """
+        if self.alpha:
+            step = np.multiply(W, self.alpha * factor, out=scratch)
+            grad += step
+
+    def decay(self, W, factor):
+        """``W -= factor * n * dP/dW`` in place: plain SGD's step for the penalty.
+
+        With ``factor = eta / n``, ``w - eta (alpha / n) w`` is ``w`` times
+        :meth:`scalar_decay`: one pass over the weights.
+        """
+        if self.alpha:
+            W *= self.scalar_decay(factor)
+
+    def scalar_value(self, squares, total_weight):
+        """The penalty, from the sum of the squared weights."""
+        return 0.5 * self.alpha * squares / total_weight
+
+    def scalar_decay(self, factor):
+        """``w - factor * n * dP/dw`` is ``w`` times this (for plain SGD)."""
+        return 1.0 - self.alpha * factor
 
 
 @register_loss("squared_error")
@@ -78,18 +277,35 @@ class SquaredError(Loss):
     0.5
     """
 
-    def loss(self, y_true, y_pred, sample_weight=None):
-        diff = y_true - y_pred
-        return _mean(np.sum(diff * diff, axis=1), sample_weight)
+    def loss_and_gradient_into(self, y_true, y_pred, sample_weight, out, scale=1.0):
+        # the errors y_pred - y_true, in out
+        np.subtract(y_pred, y_true, out=out)
+        # L: the mean over the samples of the sum of squared errors
+        loss = _mean_of_products(out, out, sample_weight)
+        # d_L_d_ypred = -2 (y_true - y_pred), as the article names it
+        out *= 2 * scale
+        return loss
 
-    def gradient(self, y_true, y_pred):
-        # d_L_d_ypred, as the article names it
-        return -2 * (y_true - y_pred)
+    def fuses_with(self, activation):
+        # a linear output: dL/dZ is dL/dy_pred
+        return getattr(activation, "sklearn_name", None) == "identity"
 
-    def output_delta(self, y_true, y_pred, activation):
-        if getattr(activation, "sklearn_name", None) == "identity":
-            return 2 * (y_pred - y_true)
-        return None
+    def loss_and_output_delta_into(self, y_true, y_pred, sample_weight, out, scale=1.0):
+        return self.loss_and_gradient_into(y_true, y_pred, sample_weight, out, scale)
+
+    def scalar_loss(self, y, y_pred):
+        """One output's term of the loss, for the training loop on floats."""
+        return (y - y_pred) * (y - y_pred)
+
+    def scalar_gradient(self, y, y_pred):
+        """``d_L_d_ypred`` of one output, for the training loop on floats."""
+        return -2.0 * (y - y_pred)
+
+
+#: the machine epsilon of each float dtype (np.finfo costs a microsecond)
+_EPS = {
+    np.dtype(t): float(np.finfo(t).eps) for t in (np.float16, np.float32, np.float64)
+}
 
 
 @register_loss("log_loss")
@@ -124,29 +340,37 @@ class LogLoss(Loss):
         return LogLoss(categorical=is_softmax)
 
     def _clipped(self, y_pred):
-        eps = np.finfo(y_pred.dtype).eps if y_pred.dtype.kind == "f" else 1e-15
+        eps = _EPS.get(y_pred.dtype, 1e-15)
         return np.clip(y_pred, eps, 1 - eps)
 
     def loss(self, y_true, y_pred, sample_weight=None):
+        y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
         p = self._clipped(y_pred)
-        per_output = y_true * np.log(p)
+        # -y ln p, summed over the outputs and averaged over the samples ...
+        log_p = np.log(p)
+        loss = -_mean_of_products(y_true, log_p, sample_weight)
         if not self.categorical:
-            per_output = per_output + (1 - y_true) * np.log1p(-p)
-        return _mean(-np.sum(per_output, axis=1), sample_weight)
+            # ... and for binary outputs, - (1 - y) ln(1 - p) too
+            np.negative(p, out=p)
+            np.log1p(p, out=p)
+            loss -= _mean_of_products(1 - y_true, p, sample_weight)
+        return loss
 
     def gradient(self, y_true, y_pred):
-        p = self._clipped(y_pred)
+        p = self._clipped(np.asarray(y_pred))
         if self.categorical:
             return -y_true / p
         return (p - y_true) / (p * (1 - p))
 
-    def output_delta(self, y_true, y_pred, activation):
+    def fuses_with(self, activation):
         name = getattr(activation, "sklearn_name", None)
-        if (name == "softmax" and self.categorical) or (
-            name == "logistic" and not self.categorical
-        ):
-            return y_pred - y_true
-        return None
+        return name == ("softmax" if self.categorical else "logistic")
+
+    def loss_and_output_delta_into(self, y_true, y_pred, sample_weight, out, scale=1.0):
+        # after its canonical link, dL/dZ = y_pred - y_true
+        np.subtract(y_pred, y_true, out=out)
+        _scaled(out, scale)
+        return self.loss(y_true, y_pred, sample_weight)
 
 
 @register_loss("absolute_error")
@@ -158,11 +382,12 @@ class AbsoluteError(Loss):
         - y_{ij})
     """
 
-    def loss(self, y_true, y_pred, sample_weight=None):
-        return _mean(np.sum(np.abs(y_true - y_pred), axis=1), sample_weight)
-
-    def gradient(self, y_true, y_pred):
-        return np.sign(y_pred - y_true)
+    def loss_and_gradient_into(self, y_true, y_pred, sample_weight, out, scale=1.0):
+        np.subtract(y_pred, y_true, out=out)
+        loss = _mean(np.sum(np.abs(out), axis=1), sample_weight)
+        np.sign(out, out=out)
+        _scaled(out, scale)
+        return loss
 
 
 @register_loss("hinge")
@@ -192,17 +417,23 @@ class Hinge(Loss):
     def __init__(self, squared=False):
         self.squared = squared
 
-    def loss(self, y_true, y_pred, sample_weight=None):
-        margin = np.maximum(0, 1 - y_true * y_pred)
+    def loss_and_gradient_into(self, y_true, y_pred, sample_weight, out, scale=1.0):
+        # the margins max(0, 1 - t y_pred), in out
+        np.multiply(y_true, y_pred, out=out)
+        np.subtract(1, out, out=out)
+        np.maximum(out, 0, out=out)
         if self.squared:
-            margin = margin * margin
-        return _mean(np.sum(margin, axis=1), sample_weight)
-
-    def gradient(self, y_true, y_pred):
-        margin = np.maximum(0, 1 - y_true * y_pred)
-        if self.squared:
-            return -2 * y_true * margin
-        return -y_true * (margin > 0)
+            loss = _mean_of_products(out, out, sample_weight)
+            # dL/dy_pred = -2 t max(0, 1 - t y_pred)
+            out *= y_true
+            out *= -2 * scale
+        else:
+            loss = _mean(np.sum(out, axis=1), sample_weight)
+            # dL/dy_pred = -t where the margin is positive
+            np.greater(out, 0, out=out)
+            out *= y_true
+            out *= -scale
+        return loss
 
 
 @register_loss("squared_hinge")

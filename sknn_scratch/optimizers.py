@@ -10,6 +10,15 @@ A full-batch optimizer (``stochastic = False``) instead has
 ``minimize(fun, x0, *, max_iter, tol, max_fun, verbose)``, where
 ``fun(x) -> (loss, gradient)`` works on all parameters packed in one vector;
 it returns ``(x, n_iter, loss)``.
+
+An optimizer says what the training step may do for it by its properties:
+``folds_learning_rate`` is true when ``update(params, eta * grads, 1.0)`` is
+the same update as ``update(params, grads, eta)`` (plain SGD): the step then
+multiplies the learning rate into the gradients as it computes them, at no
+cost, and ``update`` only subtracts them. ``updates_elementwise`` is true when
+the update treats every entry of every parameter alike (SGD, Adam): the step
+then hands it all weights and biases as one flat vector, one call for the
+whole network; otherwise it gets one array per layer, weights then biases.
 """
 
 import warnings
@@ -39,6 +48,12 @@ class Optimizer(Component):
     """Base class of the built-in optimizers."""
 
     stochastic = True
+    #: whether the training step may hand ``update`` the gradients already
+    #: multiplied by the learning rate (and a learning rate of 1)
+    folds_learning_rate = False
+    #: whether ``update`` treats every entry alike, so that all parameters
+    #: may come as one flat vector
+    updates_elementwise = False
 
     def initialize(self, params):
         pass
@@ -67,20 +82,30 @@ class SGD(Optimizer):
         Use Nesterov's momentum (only matters when ``momentum > 0``).
     """
 
+    updates_elementwise = True
+
     def __init__(self, momentum=0.0, nesterovs_momentum=True):
         self.momentum = momentum
         self.nesterovs_momentum = nesterovs_momentum
+
+    @property
+    def folds_learning_rate(self):
+        # w <- w - eta g is w <- w - 1 (eta g): without momentum the step may
+        # compute eta g directly
+        return self.momentum == 0
 
     def initialize(self, params):
         self.velocities_ = [np.zeros_like(p) for p in params]
 
     def update(self, params, grads, learning_rate):
         if self.momentum == 0:
-            # the article's SGD update: w <- w - eta * dL/dw
+            # the article's SGD update: w <- w - eta * dL/dw (with eta = 1 the
+            # gradients are the steps: the training step folded eta in)
             for param, grad in zip(params, grads):
-                param -= learning_rate * grad
+                param -= grad if learning_rate == 1 else learning_rate * grad
             return
         mu = self.momentum
+        self.velocities_ = _state_for(self.velocities_, params)
         for param, grad, velocity in zip(params, grads, self.velocities_):
             velocity *= mu
             velocity -= learning_rate * grad
@@ -107,6 +132,8 @@ class Adam(Optimizer):
         Numerical stability term.
     """
 
+    updates_elementwise = True
+
     def __init__(self, beta_1=0.9, beta_2=0.999, epsilon=1e-8):
         self.beta_1 = beta_1
         self.beta_2 = beta_2
@@ -121,12 +148,26 @@ class Adam(Optimizer):
         self.t_ += 1
         b1, b2 = self.beta_1, self.beta_2
         step = learning_rate * np.sqrt(1 - b2**self.t_) / (1 - b1**self.t_)
+        self.ms_ = _state_for(self.ms_, params)
+        self.vs_ = _state_for(self.vs_, params)
         for param, grad, m, v in zip(params, grads, self.ms_, self.vs_):
             m *= b1
             m += (1 - b1) * grad
             v *= b2
             v += (1 - b2) * (grad * grad)
             param -= step * m / (np.sqrt(v) + self.epsilon)
+
+
+def _state_for(state, params):
+    """Per-parameter state, in the layout of ``params``.
+
+    The state of a model saved by an earlier version holds one array per
+    layer, weights then biases: the order of the flat vector, so it joins into
+    one when the parameters come flat.
+    """
+    if len(state) == len(params) or len(params) != 1:
+        return state
+    return [np.concatenate([s.ravel() for s in state])]
 
 
 @register_optimizer("lbfgs")

@@ -1,0 +1,67 @@
+"""Divergence: the weights to return to, and what fit says when it happens."""
+
+import numpy as np
+
+NON_FINITE_MESSAGE = (
+    "Solver produced non-finite parameter weights. The input data may contain "
+    "large values and need to be preprocessed."
+)
+OVERFLOW_MESSAGE = (
+    NON_FINITE_MESSAGE + " The fitted network's outputs overflow on the training data."
+)
+
+
+ADVICE = (
+    "Lower learning_rate_init, scale the inputs (for example with "
+    "StandardScaler in a Pipeline), or raise alpha."
+)
+DIVERGENCE_ADVICE = (
+    " Training diverged: the newest weights whose outputs on the training data "
+    "are finite were kept. " + ADVICE
+)
+
+
+class ArrayCheckpoint:
+    """Weights to return to if training diverges.
+
+    An epoch's loss is summed over its batches while the weights change, so
+    the weights at the end of the last finite epoch were never measured: they
+    can be finite yet overflow. Three sets are kept, newest first: the end of
+    the last finite epoch, the end of the epoch before it, and the start of
+    the fit; a diverged fit tries them in that order.
+
+    Parameters
+    ----------
+    params : list of ndarray
+        The arrays being trained, in place.
+    """
+
+    def __init__(self, params):
+        self.params = params
+        self.start = [p.copy() for p in params]
+        self.good = [p.copy() for p in params]
+        self.previous = [p.copy() for p in params]
+
+    def params_finite(self):
+        return all(np.isfinite(p).all() for p in self.params)
+
+    def save(self):
+        # the oldest of the two epoch checkpoints is overwritten: no copy kept
+        # beyond these three sets
+        self.previous, self.good = self.good, self.previous
+        for good, param in zip(self.good, self.params):
+            np.copyto(good, param)
+
+    def restore_each(self):
+        """Restore each kept set of weights in turn, newest first."""
+        for saved in (self.good, self.previous, self.start):
+            for param, value in zip(self.params, saved):
+                np.copyto(param, value)
+            yield
+
+
+def return_to_finite(checkpoint, outputs_finite):
+    """Restore the newest kept weights for which ``outputs_finite()`` holds."""
+    for _ in checkpoint.restore_each():
+        if outputs_finite():
+            return

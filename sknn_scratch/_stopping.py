@@ -1,0 +1,141 @@
+"""The stopping rule: patience, tolerance, the best score and its weights.
+
+Training stops when ``n_iter_no_change`` epochs in a row did not improve by
+``tol``: the training loss, or with ``early_stopping`` the score on a
+held-out validation set, whose best epoch's weights are kept and restored at
+the end (as scikit-learn's MLP does). The learning-rate schedule may instead
+lower the rate and go on (``"adaptive"``).
+
+The state lives in the estimator's fitted attributes (``best_loss_``,
+``best_validation_score_``, ``validation_scores_``, ...), so ``warm_start``
+and ``partial_fit`` continue it.
+"""
+
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+
+from ._checkpoint import ADVICE
+from ._warn import warn
+
+
+def start(estimator):
+    """Set the rule's fitted attributes for a first fit."""
+    # a new fit must never return to a previous fit's best weights
+    estimator._best_coefs = estimator._best_intercepts = None
+    estimator._no_improvement_count = 0
+    _reset_scores(estimator)
+
+
+def carry_on(estimator):
+    """Keep the state for ``warm_start`` / ``partial_fit``, unless the rule changed."""
+    if estimator.early_stopping != (estimator.validation_scores_ is not None):
+        _reset_scores(estimator)
+
+
+def _reset_scores(estimator):
+    if estimator.early_stopping:
+        estimator.validation_scores_ = []
+        estimator.best_validation_score_ = -np.inf
+        estimator.best_loss_ = None
+    else:
+        estimator.validation_scores_ = None
+        estimator.best_validation_score_ = None
+        estimator.best_loss_ = np.inf
+
+
+class StoppingRule:
+    """The rule for one call to ``fit`` or ``partial_fit``.
+
+    Parameters
+    ----------
+    estimator : BaseScratchMLP
+    network : Network
+        The network being trained (for the validation set's outputs).
+    validation : tuple or None
+        ``(X_val, Y_val, y_val, sample_weight_val)`` with early stopping.
+    """
+
+    def __init__(self, estimator, network, validation=None):
+        self.estimator = estimator
+        self.network = network
+        self.validation = validation
+        if validation is not None and not getattr(estimator, "_best_coefs", None):
+            self._keep_best()
+
+    @property
+    def last_score(self):
+        """The last validation score, or ``None`` without early stopping."""
+        scores = self.estimator.validation_scores_
+        return scores[-1] if self.validation is not None else None
+
+    def record(self):
+        """Count an epoch that did not improve, and remember the best one."""
+        est = self.estimator
+        if self.validation is None:
+            self._count(est.loss_ > est.best_loss_ - est.tol)
+            est.best_loss_ = min(est.best_loss_, est.loss_)
+            return
+        X_val, Y_val, y_val, sw_val = self.validation
+        Z, A = self.network.feedforward(X_val)
+        est.validation_loss_curve_.append(
+            float(est.loss_function_.loss(Y_val, A, sw_val))
+        )
+        score = est._validation_score(Z, A, y_val, sw_val)
+        est.validation_scores_.append(score)
+        self._count(score < est.best_validation_score_ + est.tol)
+        if score > est.best_validation_score_:
+            est.best_validation_score_ = score
+            self._keep_best()
+
+    def _count(self, no_improvement):
+        est = self.estimator
+        est._no_improvement_count = (
+            est._no_improvement_count + 1 if no_improvement else 0
+        )
+
+    def _keep_best(self):
+        est = self.estimator
+        est._best_coefs = [W.copy() for W in est.coefs_]
+        est._best_intercepts = [b.copy() for b in est.intercepts_]
+
+    def should_stop(self):
+        """After an epoch: stop on a plateau, unless the schedule goes on.
+
+        On a plateau the schedule's ``on_plateau`` may return a new rate,
+        which becomes the estimator's; ``None`` stops training.
+        """
+        est = self.estimator
+        if est._no_improvement_count <= est.n_iter_no_change:
+            return False
+        what = "Validation score" if self.validation is not None else "Training loss"
+        message = (
+            f"{what} did not improve more than tol={est.tol:f} for "
+            f"{est.n_iter_no_change} consecutive epochs."
+        )
+        new_rate = est.learning_rate_schedule_.on_plateau(est._learning_rate)
+        if new_rate is None:
+            if est.verbose:
+                print(message + " Stopping.")
+            return True
+        est._learning_rate = float(new_rate)
+        est._no_improvement_count = 0
+        if est.verbose:
+            print(message + f" Setting learning rate to {est._learning_rate:f}")
+        return False
+
+    def diverged(self):
+        """With early stopping, a diverged epoch ends training at the best weights."""
+        est = self.estimator
+        est.validation_scores_.append(np.nan)
+        est.validation_loss_curve_.append(np.nan)
+        warn(
+            f"Training diverged at epoch {est.n_iter_}: the weights of the best "
+            "validation epoch were kept. " + ADVICE,
+            ConvergenceWarning,
+        )
+
+    def finish(self):
+        """With early stopping, the best epoch's weights become the model's."""
+        if self.validation is not None:
+            est = self.estimator
+            est.coefs_, est.intercepts_ = est._best_coefs, est._best_intercepts

@@ -1,0 +1,290 @@
+"""The epoch loop of the stochastic solvers.
+
+Each epoch shuffles the samples, cuts them into mini-batches and hands each
+to :meth:`sknn_scratch._network.Network.train_step`; after it, the loop
+records the epoch's loss, asks the stopping rule (:mod:`sknn_scratch._stopping`)
+whether to go on, keeps weights to return to if training diverges
+(:mod:`sknn_scratch._checkpoint`), and stops after the current batch when the
+user presses Ctrl-C (:mod:`sknn_scratch._interrupt`).
+"""
+
+import math
+
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils import gen_batches
+
+from ._checkpoint import (
+    DIVERGENCE_ADVICE,
+    NON_FINITE_MESSAGE,
+    OVERFLOW_MESSAGE,
+    ArrayCheckpoint,
+    return_to_finite,
+)
+from ._interrupt import catch_interrupt
+from ._progress import epoch_progress
+from ._scalar import scalar_epochs
+from ._stopping import StoppingRule
+from ._warn import warn
+
+
+def epoch_runner(network, optimizer, X, Y, batch_size):
+    """What trains one epoch: the one step per mini-batch, or its scalar form.
+
+    Tiny networks trained one sample at a time run the step compiled on
+    Python floats (:mod:`sknn_scratch._scalar`) when their components have
+    scalar forms; everything else runs :class:`BatchEpochs`.
+    """
+    runner = scalar_epochs(network, optimizer, X, Y, batch_size)
+    if runner is None:
+        runner = BatchEpochs(network, optimizer, X, Y, batch_size)
+    return runner
+
+
+class BatchEpochs(ArrayCheckpoint):
+    """Epochs of mini-batches through :meth:`Network.train_step`.
+
+    A shuffled batch is gathered into a buffer allocated once per fit; 0/1
+    targets kept boolean (an eighth of float64's memory) are cast into a
+    float buffer a batch at a time.
+
+    Parameters
+    ----------
+    network : Network
+    optimizer : optimizer
+    X : ndarray or sparse matrix of shape (n_samples, n_features)
+    Y : ndarray of shape (n_samples, n_outputs)
+        The encoded targets, in ``X``'s dtype or boolean.
+    batch_size : int
+    """
+
+    def __init__(self, network, optimizer, X, Y, batch_size):
+        super().__init__(network.params)
+        self.network, self.optimizer = network, optimizer
+        self.size = size = min(batch_size, X.shape[0])
+        if size == 1 and Y.dtype != X.dtype:
+            # one sample per update: a cast per sample would cost more than
+            # the targets' memory
+            Y = Y.astype(X.dtype)
+        self.X, self.Y = X, Y
+        dense = type(X) is np.ndarray
+        self.X_batch = np.empty((size, X.shape[1]), X.dtype) if dense else None
+        self.Y_batch = np.empty((size, Y.shape[1]), X.dtype)
+
+    def sync(self):
+        """Nothing to do: the network's arrays are trained in place."""
+
+    def run(self, order, sample_weight, learning_rate, interrupt):
+        """Train one epoch; return the sum of batch losses times batch weights.
+
+        Parameters
+        ----------
+        order : ndarray of int or None
+            The samples in this epoch's order; ``None``: as they are.
+        sample_weight : ndarray or None
+        learning_rate : float
+        interrupt : object
+            Its ``requested`` flag is read after each batch; training stops
+            there, recording in ``samples_done`` how far the epoch got.
+        """
+        step, optimizer = self.network.train_step, self.optimizer
+        n_samples, size, accumulated = self.X.shape[0], self.size, 0.0
+        sw = None
+        for start in range(0, n_samples, size):
+            stop = start + size if start + size < n_samples else n_samples
+            rows = slice(start, stop) if order is None else order[start:stop]
+            if sample_weight is None:
+                weight = stop - start
+            else:
+                sw = sample_weight[rows]
+                weight = float(sw.sum())
+                if not weight > 0:
+                    continue  # nothing to learn from a batch of zero weight
+            X_batch, Y_batch = self._batch(rows, stop - start)
+            loss = step(X_batch, Y_batch, sw, weight, optimizer, learning_rate)
+            accumulated += loss * weight
+            if interrupt.requested:
+                interrupt.samples_done = stop
+                break
+        return accumulated
+
+    def _batch(self, rows, m):
+        X, Y = self.X, self.Y
+        if m == 1 and Y.dtype == X.dtype and type(X) is np.ndarray:
+            k = rows.start if type(rows) is slice else int(rows[0])
+            return X[k : k + 1], Y[k : k + 1]  # one sample: views, no copy
+        if isinstance(rows, slice) or self.X_batch is None:
+            X_batch = X[rows]
+        else:
+            X_batch = self.X_batch[:m]
+            X.take(rows, axis=0, out=X_batch, mode="clip")
+        if Y.dtype == self.Y_batch.dtype:
+            if isinstance(rows, slice):
+                return X_batch, Y[rows]
+            Y_batch = self.Y_batch[:m]
+            Y.take(rows, axis=0, out=Y_batch, mode="clip")
+            return X_batch, Y_batch
+        # boolean 0/1 targets: cast into the batch's float buffer
+        Y_batch = self.Y_batch[:m]
+        np.copyto(Y_batch, Y[rows])
+        return X_batch, Y_batch
+
+
+def fit_stochastic(est, network, X, Y, y, sample_weight, incremental):
+    """Train ``est``'s network by epochs of mini-batches (``partial_fit``: one).
+
+    Parameters
+    ----------
+    est : BaseScratchMLP
+    network : Network
+        Built around ``est.coefs_`` and ``est.intercepts_``.
+    X, Y : the training data and its encoded targets
+    y : the targets as given (for a stratified validation split)
+    sample_weight : ndarray or None
+    incremental : bool
+        ``partial_fit``: one epoch, the optimizer's state kept.
+    """
+    if est.early_stopping and incremental:
+        raise ValueError("partial_fit does not support early_stopping=True")
+    if not est._optimizer_ready:
+        est.optimizer_.initialize(network.params_for(est.optimizer_)[0])
+        est._optimizer_ready = True
+        est._learning_rate = float(est.learning_rate_init)
+    validation = None
+    if est.early_stopping:
+        X, X_val, Y, Y_val, y_val, sample_weight, sw_val = est._split_validation(
+            X, Y, y, sample_weight
+        )
+        est.validation_loss_curve_ = est.validation_loss_curve_ or []
+        validation = (X_val, Y_val, y_val, sw_val)
+    runner = epoch_runner(network, est.optimizer_, X, Y, est._batch_size(X.shape[0]))
+    epochs = _Epochs(est, network, runner, X, Y, sample_weight, incremental)
+    rule = StoppingRule(est, network, validation)
+    est.n_iter_ = 0
+    with (
+        catch_interrupt() as interrupt,
+        np.errstate(over="ignore", invalid="ignore", divide="ignore"),
+        # partial_fit is one epoch per call: a bar each time would be noise
+        epoch_progress(
+            est.progress_bar and not incremental, est.max_iter, type(est).__name__
+        ) as progress,
+    ):
+        for _ in range(est.max_iter):
+            order = est._rng.permutation(X.shape[0]) if est.shuffle else None
+            # (a new permutation of the samples, not of the last epoch's
+            # order: then fit's epochs equal as many partial_fit calls)
+            accumulated = runner.run(
+                order, sample_weight, est._learning_rate, interrupt
+            )
+            if epochs.end(accumulated, interrupt, rule, progress):
+                break
+    runner.sync()
+    rule.finish()
+    if not est.early_stopping:
+        epochs.check_outputs()
+
+
+class _Epochs:
+    """What happens at the end of each epoch of one ``fit`` call."""
+
+    def __init__(self, est, network, runner, X, Y, sample_weight, incremental):
+        self.est, self.network, self.runner = est, network, runner
+        self.X, self.Y, self.sample_weight = X, Y, sample_weight
+        self.incremental = incremental
+        self.n_samples = X.shape[0]
+        self.total_weight = (
+            self.n_samples if sample_weight is None else float(sample_weight.sum())
+        )
+
+    def end(self, accumulated, interrupt, rule, progress):
+        """Record the epoch just trained; return True to stop training."""
+        est, runner = self.est, self.runner
+        est.n_iter_ += 1
+        # as MLPClassifier, t_ counts the samples passed over (an interrupted
+        # epoch only up to its last batch)
+        est.t_ += interrupt.samples_done or self.n_samples
+        est.loss_ = accumulated / self.total_weight if self.total_weight else 0.0
+        if interrupt.requested and self.total_weight:
+            # the epoch was cut short: its running sum covers only the batches
+            # done, so measure the weights kept on all the data
+            runner.sync()
+            est.loss_ = loss_on(self.network, self.X, self.Y, self.sample_weight)
+        if not math.isfinite(est.loss_) or not runner.params_finite():
+            est.loss_curve_.append(est.loss_)
+            if not est.early_stopping:
+                runner.sync()
+                return_to_finite(runner, self._outputs_finite)
+                raise ValueError(NON_FINITE_MESSAGE + DIVERGENCE_ADVICE)
+            # as MLPClassifier: early stopping returns the best epoch's
+            # weights instead of failing
+            rule.diverged()
+            return True
+        runner.save()
+        est.loss_curve_.append(est.loss_)
+        if est.early_stopping:
+            runner.sync()
+        rule.record()
+        if est.verbose:
+            message = f"Iteration {est.n_iter_}, loss = {est.loss_:.8f}"
+            if est.early_stopping:
+                message += f", validation score = {rule.last_score:.6f}"
+            print(message)
+        progress.update(est.loss_, rule.last_score)
+        if interrupt.requested:
+            warn(
+                "Training interrupted by user. The estimator keeps the weights "
+                f"after {est.n_iter_} epoch(s), the last one cut short; press "
+                "Ctrl-C twice to abort at once.",
+                UserWarning,
+            )
+            return True
+        return self._next_epoch(rule)
+
+    def _next_epoch(self, rule):
+        est = self.est
+        est._learning_rate = est.learning_rate_schedule_.learning_rate(
+            est._learning_rate,
+            learning_rate_init=float(est.learning_rate_init),
+            epoch=est.n_iter_,
+            t=est.t_,
+            max_iter=est.max_iter,
+        )
+        if rule.should_stop() or self.incremental:
+            return True
+        if est.n_iter_ == est.max_iter:
+            warn(
+                f"Stochastic Optimizer: Maximum iterations ({est.max_iter}) "
+                "reached and the optimization hasn't converged yet.",
+                ConvergenceWarning,
+            )
+        return False
+
+    def _outputs_finite(self):
+        return self.est._outputs_finite(self.X)
+
+    def check_outputs(self):
+        """The last update is never measured by an epoch's loss: weights can
+        be finite yet overflow on the very data they were trained on (usually
+        settled from bounds on the weights, without a forward pass, so
+        partial_fit pays it too)."""
+        if not self._outputs_finite():
+            return_to_finite(self.runner, self._outputs_finite)
+            raise ValueError(OVERFLOW_MESSAGE + DIVERGENCE_ADVICE)
+
+
+def loss_on(network, X, Y, sample_weight, rows=4096):
+    """The training loss (with its L2 penalty) of the network's current weights."""
+    loss, total_weight = 0.0, 0.0
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for batch in gen_batches(X.shape[0], rows):
+            sw = None if sample_weight is None else sample_weight[batch]
+            weight = (batch.stop - batch.start) if sw is None else float(sw.sum())
+            total_weight += weight
+            if weight > 0:
+                _, A = network.feedforward(X[batch])
+                Y_batch = Y[batch].astype(A.dtype, copy=False)
+                loss += network.loss.loss(Y_batch, A, sw) * weight
+        if not total_weight:
+            return 0.0
+        loss = loss / total_weight + network.penalty_value(total_weight)
+    return float(loss)
