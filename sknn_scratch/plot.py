@@ -6,6 +6,7 @@ a plot is drawn, never when this module is imported.
 
 import numpy as np
 from sklearn.base import is_classifier
+from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
 PLOT_EXTRA_HINT = 'pip install "sknn-scratch[plot]"'
@@ -23,10 +24,71 @@ def _pyplot(caller_name):
     return plt
 
 
-def _final_estimator(estimator):
-    """The network at the end of a Pipeline, or the estimator itself."""
-    steps = getattr(estimator, "steps", None)
-    return steps[-1][1] if steps else estimator
+_ACCEPTED = (
+    "a fitted ScratchMLPClassifier or ScratchMLPRegressor, a Pipeline ending in "
+    "one, or a fitted search (such as GridSearchCV) whose best_estimator_ is one"
+)
+
+
+def _is_search(estimator):
+    """Whether ``estimator`` is a hyper-parameter search such as GridSearchCV."""
+    if isinstance(estimator, type) or not hasattr(estimator, "get_params"):
+        return False
+    # the searches share no public base class; all of them take these two
+    return {"estimator", "refit"} <= set(estimator.get_params(deep=False))
+
+
+def _last_step(estimator):
+    """The estimator at the end of a (nested) Pipeline, or ``estimator``."""
+    while isinstance(estimator, Pipeline) and estimator.steps:
+        estimator = estimator.steps[-1][1]
+    return estimator
+
+
+def _describe(estimator):
+    """The class of ``estimator``, and for a Pipeline the class it ends in."""
+    if isinstance(estimator, type):
+        return f"the class {estimator.__name__} (not an instance of it)"
+    name = type(estimator).__name__
+    last = _last_step(estimator)
+    return f"{name} ending in {type(last).__name__}" if last is not estimator else name
+
+
+def _network_of(estimator, method_name):
+    """The network whose loss curve ``estimator`` holds.
+
+    A Pipeline gives its last step; a fitted search its ``best_estimator_``
+    (the last step of that, for a search over a Pipeline). Anything else is a
+    ``TypeError`` naming what it got, raised before any check of being fitted,
+    since fitting it would not help.
+    """
+    from . import ScratchMLPClassifier, ScratchMLPRegressor
+
+    search = _is_search(estimator)
+    refitted = search and hasattr(estimator, "best_estimator_")
+    if refitted:
+        candidate = estimator.best_estimator_
+        got = f"{type(estimator).__name__} whose best_estimator_ is "
+    elif search:
+        candidate = estimator.estimator
+        got = f"{type(estimator).__name__} over "
+    else:
+        candidate, got = estimator, ""
+    got += _describe(candidate)
+    network = _last_step(candidate)
+    if not isinstance(network, (ScratchMLPClassifier, ScratchMLPRegressor)):
+        hint = ""
+        if hasattr(network, "loss_curve_"):
+            hint = " Its loss_curve_ can be drawn by LossCurveDisplay(loss_curve=...)."
+        raise TypeError(f"{method_name} only supports {_ACCEPTED}; got {got}.{hint}")
+    if search and not refitted:
+        if hasattr(estimator, "cv_results_"):
+            raise TypeError(
+                f"{method_name} only supports {_ACCEPTED}; got {got}, fitted "
+                "with refit=False, which keeps no best_estimator_ to plot."
+            )
+        check_is_fitted(estimator)  # scikit-learn's error, naming the search
+    return network
 
 
 class LossCurveDisplay:
@@ -202,12 +264,13 @@ class LossCurveDisplay:
 
         Parameters
         ----------
-        estimator : ScratchMLPClassifier, ScratchMLPRegressor or Pipeline
-            A fitted network (or a Pipeline ending in one), trained by a
-            stochastic solver (``"sgd"``, ``"adam"``), which records the loss
-            of each epoch in ``loss_curve_``; fitted with
+        estimator : ScratchMLPClassifier, ScratchMLPRegressor, Pipeline or search
+            A fitted network, a Pipeline ending in one, or a fitted
+            hyper-parameter search (``GridSearchCV``, ``RandomizedSearchCV``,
+            ...) whose ``best_estimator_`` is either; the network must have
+            been trained by a stochastic solver (``"sgd"``, ``"adam"``), which
+            records the loss of each epoch in ``loss_curve_``. Fitted with
             ``early_stopping=True`` it also records the validation curves.
-            scikit-learn's ``MLPClassifier`` and ``MLPRegressor`` work too.
         ax : matplotlib Axes, default=None
             The axes to draw on; ``None`` makes a new figure and axes.
         name : str, default=None
@@ -224,9 +287,43 @@ class LossCurveDisplay:
         -------
         display : LossCurveDisplay
             The display, drawn.
+
+        Raises
+        ------
+        TypeError
+            If ``estimator`` is none of the above (scikit-learn's
+            ``MLPClassifier``, say: build :class:`LossCurveDisplay` from its
+            ``loss_curve_`` instead), or a search fitted with
+            ``refit=False``, which keeps no ``best_estimator_``.
+        sklearn.exceptions.NotFittedError
+            If the network, the Pipeline or the search is not fitted.
+        ValueError
+            If the network has no loss curve (a full-batch solver such as
+            ``"lbfgs"``).
+
+        Examples
+        --------
+        >>> import matplotlib.pyplot as plt
+        >>> from sklearn.datasets import make_moons
+        >>> from sklearn.model_selection import GridSearchCV
+        >>> from sklearn.pipeline import make_pipeline
+        >>> from sklearn.preprocessing import StandardScaler
+        >>> from sknn_scratch import ScratchMLPClassifier
+        >>> from sknn_scratch.plot import LossCurveDisplay
+        >>> X, y = make_moons(n_samples=100, noise=0.2, random_state=0)
+        >>> network = ScratchMLPClassifier(early_stopping=True, random_state=0)
+        >>> pipe = make_pipeline(StandardScaler(), network)
+        >>> search = GridSearchCV(
+        ...     pipe, {"scratchmlpclassifier__learning_rate_init": [0.1, 0.5]}, cv=2
+        ... ).fit(X, y)
+        >>> display = LossCurveDisplay.from_estimator(search)
+        >>> display.ax_.get_title()
+        'ScratchMLPClassifier'
+        >>> plt.close(display.figure_)
         """
-        _pyplot(f"{cls.__name__}.from_estimator")
-        network = _final_estimator(estimator)
+        method_name = f"{cls.__name__}.from_estimator"
+        _pyplot(method_name)
+        network = _network_of(estimator, method_name)
         check_is_fitted(network)
         loss_curve = getattr(network, "loss_curve_", None)
         if loss_curve is None or len(loss_curve) == 0:

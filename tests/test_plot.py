@@ -8,6 +8,8 @@ import pytest
 from sklearn.datasets import make_moons, make_regression
 from sklearn.exceptions import NotFittedError
 from sklearn.inspection import DecisionBoundaryDisplay
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV
 from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -124,17 +126,103 @@ def test_display_built_from_curves_then_plotted():
     assert display.ax_.get_title() == ""
 
 
-def test_works_for_scikit_learn_mlp(moons):
+def test_fitted_search_draws_its_best_estimator(moons):
     X, y = moons
-    clf = MLPClassifier(hidden_layer_sizes=(5,), max_iter=10, random_state=0)
-    clf.fit(X, y)
-    display = LossCurveDisplay.from_estimator(clf)
+    search = GridSearchCV(
+        ScratchMLPClassifier(hidden_layer_sizes=(4,), max_iter=6, random_state=0),
+        {"learning_rate_init": [0.05, 0.5]},
+        cv=2,
+    ).fit(X, y)
+    display = LossCurveDisplay.from_estimator(search)
+    np.testing.assert_allclose(
+        display.line_.get_ydata(), search.best_estimator_.loss_curve_
+    )
+    assert display.ax_.get_title() == "ScratchMLPClassifier"
+
+
+def test_fitted_search_over_a_pipeline_draws_its_last_step(moons):
+    X, y = moons
+    pipe = make_pipeline(
+        StandardScaler(),
+        ScratchMLPClassifier(hidden_layer_sizes=(4,), max_iter=5, random_state=0),
+    )
+    search = GridSearchCV(
+        pipe, {"scratchmlpclassifier__alpha": [1e-4, 1e-2]}, cv=2
+    ).fit(X, y)
+    display = LossCurveDisplay.from_estimator(search)
+    np.testing.assert_allclose(
+        display.line_.get_ydata(), search.best_estimator_[-1].loss_curve_
+    )
+
+
+@pytest.mark.parametrize(
+    "make, got",
+    [
+        (lambda: MLPClassifier(hidden_layer_sizes=(3,), max_iter=5), "MLPClassifier"),
+        (LogisticRegression, "LogisticRegression"),
+        (
+            lambda: make_pipeline(StandardScaler(), LogisticRegression()),
+            "Pipeline ending in LogisticRegression",
+        ),
+        (
+            lambda: GridSearchCV(LogisticRegression(), {"C": [0.1, 1.0]}, cv=2),
+            "GridSearchCV whose best_estimator_ is LogisticRegression",
+        ),
+    ],
+    ids=["MLPClassifier", "LogisticRegression", "pipeline", "search"],
+)
+def test_other_estimators_raise_type_error_naming_them(moons, make, got):
+    X, y = moons
+    estimator = make().fit(X, y)
+    with pytest.raises(TypeError, match=rf"got {got}\.( |$)") as excinfo:
+        LossCurveDisplay.from_estimator(estimator)
+    # what would be accepted
+    assert "ScratchMLPClassifier or ScratchMLPRegressor" in str(excinfo.value)
+    assert "Pipeline" in str(excinfo.value)
+    assert "best_estimator_" in str(excinfo.value)
+
+
+def test_type_error_for_scikit_learn_mlp_says_how_to_draw_its_curve(moons):
+    X, y = moons
+    clf = MLPClassifier(hidden_layer_sizes=(3,), max_iter=5, random_state=0).fit(X, y)
+    with pytest.raises(TypeError, match="got MLPClassifier") as excinfo:
+        LossCurveDisplay.from_estimator(clf)
+    assert "LossCurveDisplay(loss_curve=...)" in str(excinfo.value)
+    display = LossCurveDisplay(loss_curve=clf.loss_curve_).plot()
     np.testing.assert_allclose(display.line_.get_ydata(), clf.loss_curve_)
 
 
-def test_unfitted_estimator_raises_not_fitted():
+def test_wrong_type_is_reported_before_fitting_is_checked():
+    with pytest.raises(TypeError, match="got LogisticRegression"):
+        LossCurveDisplay.from_estimator(LogisticRegression())
+    with pytest.raises(TypeError, match="got Pipeline ending in LogisticRegression"):
+        LossCurveDisplay.from_estimator(make_pipeline(LogisticRegression()))
+
+
+def test_search_fitted_without_refit_says_so(moons):
+    X, y = moons
+    search = GridSearchCV(
+        ScratchMLPClassifier(hidden_layer_sizes=(3,), max_iter=3, random_state=0),
+        {"alpha": [1e-4, 1e-2]},
+        cv=2,
+        refit=False,
+    ).fit(X, y)
+    with pytest.raises(TypeError, match="refit=False"):
+        LossCurveDisplay.from_estimator(search)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        ScratchMLPClassifier,
+        lambda: make_pipeline(StandardScaler(), ScratchMLPRegressor()),
+        lambda: GridSearchCV(ScratchMLPClassifier(), {"alpha": [1e-4, 1e-2]}),
+    ],
+    ids=["network", "pipeline", "search"],
+)
+def test_unfitted_estimator_raises_not_fitted(make):
     with pytest.raises(NotFittedError):
-        LossCurveDisplay.from_estimator(ScratchMLPClassifier())
+        LossCurveDisplay.from_estimator(make())
 
 
 def test_full_batch_solver_has_no_curve_to_plot(moons):
