@@ -41,6 +41,23 @@ class _EpochBar:
         self.bar.set_postfix(postfix, refresh=False)
         self.bar.update(1)
 
+    def end_at_last_epoch(self):
+        """Make the epochs done the bar's total, so that it is drawn complete.
+
+        A fit that stops before ``max_iter`` (early stopping, ``tol``, Ctrl-C)
+        ended as it should: left at "3/200", the bar would read as cut short,
+        and tqdm's notebook bar would turn red as after an error.
+        """
+        done = self.bar.n
+        if not 0 < done < self.bar.total:
+            return
+        self.bar.total = done
+        # the notebook bar's widget keeps the length it was made with (as in
+        # tqdm's own reset); closing the bar then redraws it
+        widgets = getattr(self.bar, "container", None)
+        if widgets is not None:
+            widgets.children[1].max = done
+
 
 @contextlib.contextmanager
 def epoch_progress(enabled, total, desc):
@@ -50,8 +67,9 @@ def epoch_progress(enabled, total, desc):
     ----------
     enabled : bool
     total : int
-        The most epochs the fit can run (``max_iter``); a fit that stops
-        early leaves the bar short of it, as the epoch count says.
+        The most epochs the fit can run (``max_iter``). A fit that stops
+        before it ends the bar at the last epoch, drawn complete; one that
+        fails (an exception) leaves it where it stopped.
     desc : str
         The bar's label.
 
@@ -65,6 +83,9 @@ def epoch_progress(enabled, total, desc):
         return
     bar = require_tqdm()(total=total, desc=desc, unit="epoch")
     try:
-        yield _EpochBar(bar)
+        epochs = _EpochBar(bar)
+        yield epochs
+        # reached only when the fit's loop ended without an exception
+        epochs.end_at_last_epoch()
     finally:
         bar.close()

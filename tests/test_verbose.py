@@ -103,7 +103,8 @@ class RecordingBar:
 
     def __init__(self, total, desc, unit):
         self.total, self.desc, self.unit = total, desc, unit
-        self.postfixes, self.closed = [], False
+        self.n, self.postfixes, self.closed = 0, [], False
+        self.closed_at = None  # (n, total) when closed
         RecordingBar.instances.append(self)
 
     def set_postfix(self, postfix, refresh=True):
@@ -111,9 +112,11 @@ class RecordingBar:
 
     def update(self, n):
         assert n == 1
+        self.n += n
 
     def close(self):
         self.closed = True
+        self.closed_at = (self.n, self.total)
 
 
 @pytest.mark.parametrize("Estimator", ESTIMATORS)
@@ -134,6 +137,69 @@ def test_progress_bar_postfix_is_each_epochs_loss(monkeypatch, data, Estimator):
     assert len(RecordingBar.instances) == 1
 
 
+# the two ways a fit stops before max_iter: the validation score, or the
+# training loss, stops improving by tol for more than n_iter_no_change epochs
+STOPPING_EARLY = {
+    "early_stopping": dict(early_stopping=True, n_iter_no_change=1, tol=1e9),
+    "tol": dict(early_stopping=False, n_iter_no_change=1, tol=1e9),
+}
+
+
+@pytest.mark.parametrize("stop", STOPPING_EARLY.values(), ids=STOPPING_EARLY)
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_progress_bar_ends_at_the_epoch_training_stopped(
+    monkeypatch, data, Estimator, stop
+):
+    X, y = data
+    RecordingBar.instances = []
+    monkeypatch.setattr(progress, "require_tqdm", lambda: RecordingBar)
+    est = fit(Estimator, X, y, progress_bar=True, max_iter=50, **stop)
+    assert est.n_iter_ < 50
+    (bar,) = RecordingBar.instances
+    assert bar.closed_at == (est.n_iter_, est.n_iter_)
+
+
+@pytest.mark.parametrize("stop", STOPPING_EARLY.values(), ids=STOPPING_EARLY)
+def test_progress_bar_drawn_complete_when_training_stops_early(capsys, data, stop):
+    pytest.importorskip("tqdm", reason="the bar is drawn by tqdm")
+    X, y = data
+    est = fit(ScratchMLPClassifier, X, y, progress_bar=True, max_iter=50, **stop)
+    assert est.n_iter_ < 50
+    # the bar's last drawing, as left on the screen
+    last = capsys.readouterr().err.rstrip("\n").split("\r")[-1]
+    assert "100%" in last
+    assert f"| {est.n_iter_}/{est.n_iter_} [" in last
+
+
+def test_progress_bar_in_a_notebook_ends_complete(monkeypatch, data):
+    pytest.importorskip(
+        "ipywidgets", reason="tqdm draws its notebook bar with ipywidgets"
+    )
+    from tqdm.notebook import tqdm as notebook_tqdm
+
+    bars = []
+
+    def make_bar(**kwargs):
+        bars.append(notebook_tqdm(**kwargs, display=False))
+        return bars[-1]
+
+    monkeypatch.setattr(progress, "require_tqdm", lambda: make_bar)
+    X, y = data
+    est = fit(
+        ScratchMLPClassifier,
+        X,
+        y,
+        progress_bar=True,
+        max_iter=50,
+        **STOPPING_EARLY["tol"],
+    )
+    (bar,) = bars
+    _, widget, _ = bar.container.children
+    assert widget.value == widget.max == est.n_iter_
+    # not the red of a bar left short, as after an error
+    assert widget.bar_style == "success"
+
+
 def test_progress_bar_is_closed_when_training_fails(monkeypatch):
     RecordingBar.instances = []
     monkeypatch.setattr(progress, "require_tqdm", lambda: RecordingBar)
@@ -147,7 +213,11 @@ def test_progress_bar_is_closed_when_training_fails(monkeypatch):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             reg.fit(X, y)
-    assert RecordingBar.instances[-1].closed
+    bar = RecordingBar.instances[-1]
+    assert bar.closed
+    # a failed fit is not drawn as a complete one
+    assert bar.closed_at == (bar.n, reg.max_iter)
+    assert bar.n < reg.max_iter
 
 
 @pytest.mark.parametrize("Estimator", ESTIMATORS)
