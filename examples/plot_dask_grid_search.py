@@ -11,7 +11,8 @@ so nothing changes but the backend, and the scores are the same as on one
 machine.
 
 This example starts a small cluster on this machine; pointing it at a real
-one is a one-line change. It needs ``pip install "sknn-scratch[distributed]"``.
+one is a one-line change. It needs ``python -m pip install ".[distributed]"``
+(from a clone).
 """
 
 # %%

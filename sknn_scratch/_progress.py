@@ -1,16 +1,13 @@
 """A progress bar over the epochs of ``fit``, drawn by tqdm if installed.
 
-tqdm is an optional dependency (``pip install sknn-scratch[progress]``): it
-is imported only when an estimator is asked for a bar, never with the
-package.
+tqdm is an optional dependency (``pip install tqdm``, or the ``progress``
+extra): it is imported only when an estimator is asked for a bar, never with
+the package.
 """
 
 import contextlib
 
-INSTALL_HINT = (
-    "progress_bar=True needs tqdm, an optional dependency: "
-    "pip install sknn-scratch[progress]"
-)
+INSTALL_HINT = "progress_bar=True needs tqdm, an optional dependency: pip install tqdm"
 
 
 def require_tqdm():

@@ -9,7 +9,7 @@ from sklearn.base import is_classifier
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
-PLOT_EXTRA_HINT = 'pip install "sknn-scratch[plot]"'
+PLOT_INSTALL_HINT = "pip install matplotlib"
 
 
 def _pyplot(caller_name):
@@ -19,7 +19,7 @@ def _pyplot(caller_name):
     except ImportError as exc:
         raise ImportError(
             f"{caller_name} requires matplotlib, which is not installed. "
-            f"Install the plot extra: {PLOT_EXTRA_HINT}"
+            f"Install it with: {PLOT_INSTALL_HINT}"
         ) from exc
     return plt
 

@@ -7,6 +7,7 @@ The HTML build itself (which also runs the gallery) is a separate command:
 import doctest
 import importlib.util
 import inspect
+import re
 import runpy
 import warnings
 from pathlib import Path
@@ -107,3 +108,64 @@ def test_readme_figure_script_draws_the_picture(tmp_path):
     output = tmp_path / "readme.png"
     script["main"]([str(output)])
     assert output.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+# --- install lines: they install what exists
+
+# text that readers copy commands from: the docs, the examples, the package's
+# docstrings and messages (generated pages and build output left out)
+SOURCE_FOLDERS = ["docs", "examples", "sknn_scratch", "scripts", "benchmarks", ".ci"]
+GENERATED = {"_build", "auto_examples", "generated", "gen_modules", "__pycache__"}
+TEXT_SUFFIXES = {".py", ".rst", ".md", ".txt", ""}
+# `pip install` with its options, then the first thing it installs
+PIP_INSTALL = re.compile(r"pip\s+install\s+(?:-\S+\s+)*(\"[^\"]*\"|'[^']*'|\S+)")
+
+
+def _text_files():
+    yield ROOT / "README.md"
+    for folder in SOURCE_FOLDERS:
+        for path in sorted((ROOT / folder).rglob("*")):
+            generated = GENERATED & set(path.relative_to(ROOT).parts)
+            if path.is_file() and path.suffix in TEXT_SUFFIXES and not generated:
+                yield path
+
+
+def _extras():
+    """The extras that pyproject.toml defines (no tomllib on Python 3.10)."""
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    table = pyproject.split("[project.optional-dependencies]", 1)[1].split("\n[", 1)[0]
+    return set(re.findall(r"^([\w-]+) = \[", table, flags=re.M))
+
+
+def _uninstallable(target, extras):
+    """Why ``pip install target`` fails, or None."""
+    target = target.rstrip("`),;:").strip("\"'`")
+    local = re.fullmatch(r"\.(?:\[([\w,-]+)\])?", target)
+    if local:
+        unknown = set(filter(None, (local.group(1) or "").split(","))) - extras
+        return f"no such extra: {sorted(unknown)}" if unknown else None
+    name = re.split(r"[\[<>=!~;@ ]", target)[0]
+    if re.sub(r"[-_.]+", "-", name).lower() == "sknn-scratch":
+        return "sknn-scratch is not on PyPI: install from a clone (pip install .)"
+    return None
+
+
+def test_install_lines_install_what_exists():
+    extras = _extras()
+    broken = [
+        f"{path.relative_to(ROOT)}: pip install {target}: {why}"
+        for path in _text_files()
+        for target in PIP_INSTALL.findall(path.read_text(encoding="utf-8"))
+        if (why := _uninstallable(target, extras))
+    ]
+    assert broken == []
+
+
+def test_the_install_check_knows_a_broken_line_from_a_good_one():
+    extras = {"plot", "test"}
+    assert _uninstallable("sknn-scratch", extras)
+    assert _uninstallable('"sknn_scratch[plot]"', extras)
+    assert _uninstallable('".[nope]"', extras)
+    assert _uninstallable(".", extras) is None
+    assert _uninstallable('".[plot]"', extras) is None
+    assert _uninstallable("tqdm", extras) is None
