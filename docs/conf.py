@@ -25,6 +25,8 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
     "sphinx.ext.mathjax",
+    # MathJax copied into the build: formulas render with no network
+    "sphinx-mathjax-offline",
     "sphinx.ext.viewcode",
     "numpydoc",
     "sphinx_gallery.gen_gallery",
@@ -37,13 +39,13 @@ templates_path = ["_templates"]
 exclude_patterns = ["_build", "README_SECTIONS.md", "**/GALLERY_HEADER.rst"]
 html_theme = "pydata_sphinx_theme"
 html_static_path = ["_static"]
+html_css_files = ["sknn_scratch.css"]
 html_title = f"sknn_scratch {release}"
 html_theme_options = {
     "navigation_with_keys": False,
     "show_toc_level": 2,
     "secondary_sidebar_items": ["page-toc", "sg_download_links", "sg_launcher_links"],
 }
-html_sidebars = {"index": [], "faq": [], "article": []}
 
 # --- API reference: numpydoc renders the docstrings, autosummary the pages
 autosummary_generate = True
@@ -67,7 +69,6 @@ sphinx_gallery_conf = {
     "download_all_examples": False,
     "remove_config_comments": True,
     "within_subsection_order": "FileNameSortKey",
-    "reference_url": {"sknn_scratch": None},
     "backreferences_dir": "gen_modules/backreferences",
     "doc_module": ("sknn_scratch",),
     "matplotlib_animations": False,
@@ -114,7 +115,29 @@ def _plain_sklearn_references(app, what, name, obj, options, lines):
     lines[:] = [_SKLEARN_ROLE.sub(r"*\1*", line) for line in lines]
 
 
+def _section_has_pages(env, docname):
+    """Whether the top-level section that holds ``docname`` has sub-pages."""
+    if docname == env.config.root_doc:
+        return False
+    relations = env.collect_relations()
+    parent = relations.get(docname, [None])[0]
+    while parent not in (None, env.config.root_doc):
+        docname, parent = parent, relations.get(parent, [None])[0]
+    return bool(env.toctree_includes.get(docname))
+
+
+def _no_empty_primary_sidebar(app, pagename, templatename, context, doctree):
+    """No left sidebar on pages whose section has no sub-pages.
+
+    The theme counts hidden toctrees (which the gallery needs), and then
+    keeps the "Section Navigation" sidebar even where it lists nothing.
+    """
+    if not _section_has_pages(app.env, pagename):
+        context["sidebars"] = []
+
+
 def setup(app):
     app.connect("source-read", _fill_placeholders)
+    app.connect("html-page-context", _no_empty_primary_sidebar)
     app.connect("autodoc-process-docstring", _plain_sklearn_references)
     return {"parallel_read_safe": True}

@@ -1,14 +1,21 @@
 """The documentation: its code runs, and it covers every public name.
 
-The HTML build itself (which also runs the gallery) is a separate command:
+The HTML build itself (which also runs the gallery, about a minute) is a
+separate command:
 ``python -m sphinx -W --keep-going -b html docs docs/_build/html``.
+The tests of the built pages run it when asked to, with the docs extra::
+
+    SKNN_SCRATCH_BUILD_DOCS=1 python -m pytest tests/test_docs.py
 """
 
 import doctest
 import importlib.util
 import inspect
+import os
 import re
 import runpy
+import subprocess
+import sys
 import warnings
 from pathlib import Path
 
@@ -169,3 +176,76 @@ def test_the_install_check_knows_a_broken_line_from_a_good_one():
     assert _uninstallable(".", extras) is None
     assert _uninstallable('".[plot]"', extras) is None
     assert _uninstallable("tqdm", extras) is None
+
+
+# --- the built site (opt-in: the build runs the gallery)
+
+BUILD_DOCS = os.environ.get("SKNN_SCRATCH_BUILD_DOCS") == "1"
+
+
+@pytest.fixture(scope="module")
+def built_docs(tmp_path_factory):
+    """The HTML site, built as the README says, and the build's log."""
+    if not BUILD_DOCS:
+        pytest.skip("the docs build takes a minute: set SKNN_SCRATCH_BUILD_DOCS=1")
+    for module in ("sphinx", "sphinx_gallery", "pydata_sphinx_theme", "numpydoc"):
+        pytest.importorskip(module, reason="the docs build needs the docs extra")
+    html = tmp_path_factory.mktemp("html")
+    command = [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-b", "html"]
+    result = subprocess.run(
+        [*command, str(DOCS), str(html)], capture_output=True, text=True, cwd=ROOT
+    )
+    log = result.stdout + result.stderr
+    assert result.returncode == 0, log[-5000:]
+    return html, log
+
+
+def _pages(html):
+    return {
+        str(path.relative_to(html)): path.read_text(encoding="utf-8")
+        for path in sorted(html.rglob("*.html"))
+        if "_static" not in path.parts
+    }
+
+
+def test_docs_build_reports_no_deprecated_option(built_docs):
+    _, log = built_docs
+    assert [line for line in log.splitlines() if "deprecat" in line.lower()] == []
+
+
+def test_math_renders_with_no_network(built_docs):
+    html, _ = built_docs
+    pages_with_math = 0
+    for name, text in _pages(html).items():
+        scripts = re.findall(r'<script[^>]*src="([^"]*mathjax[^"]*)"', text, re.I)
+        assert not [s for s in scripts if "//" in s], f"{name} loads MathJax: {scripts}"
+        for src in scripts:
+            assert (html / name).parent.joinpath(src).resolve().is_file(), src
+        pages_with_math += bool(scripts)
+    # the article, the user guide and the components' docstrings have formulas
+    assert pages_with_math >= 3
+
+
+def test_no_page_shows_an_empty_section_navigation(built_docs):
+    html, _ = built_docs
+    nav = re.compile(r'<nav class="bd-docs-nav.*?</nav>', re.S)
+    empty = [
+        name
+        for name, text in _pages(html).items()
+        for block in nav.findall(text)
+        if "<li" not in block
+    ]
+    assert empty == []
+    # where a section has pages, the sidebar lists them
+    api_page = _pages(html)["generated/sknn_scratch.ScratchMLPClassifier.html"]
+    assert "sknn_scratch.ScratchMLPRegressor.html" in nav.search(api_page).group()
+
+
+def test_api_page_titles_are_the_names(built_docs):
+    html, _ = built_docs
+    pages = sorted((html / "generated").glob("sknn_scratch.*.html"))
+    assert len(pages) >= 30
+    for page in pages:
+        title = re.search(r"<h1>([^<]*)", page.read_text(encoding="utf-8")).group(1)
+        # the name alone (the module is on the signature line below it)
+        assert title == page.stem.rsplit(".", 1)[-1], page.name
