@@ -2,29 +2,28 @@
 
 Run from the repository root, with the plot extra installed::
 
-    python scripts/make_readme_figure.py [OUTPUT]
+    python scripts/make_readme_figure.py [--output PATH]
 
-``OUTPUT`` defaults to ``docs/_static/readme.png``.
+``PATH`` defaults to ``docs/_static/readme.png``; ``--help`` says so and
+draws nothing.
 """
 
-import sys
+import argparse
 from pathlib import Path
-
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-from sklearn.datasets import make_moons  # noqa: E402
-from sklearn.inspection import DecisionBoundaryDisplay  # noqa: E402
-
-from sknn_scratch import ScratchMLPClassifier  # noqa: E402
-from sknn_scratch.plot import LossCurveDisplay  # noqa: E402
 
 DEFAULT_OUTPUT = Path(__file__).resolve().parent.parent / "docs/_static/readme.png"
 
 
 def make_figure():
     """Fit a small network on two moons and draw what it learned."""
+    # imported here so that --help works without the plot extra
+    import matplotlib.pyplot as plt
+    from sklearn.datasets import make_moons
+    from sklearn.inspection import DecisionBoundaryDisplay
+
+    from sknn_scratch import ScratchMLPClassifier
+    from sknn_scratch.plot import LossCurveDisplay
+
     X, y = make_moons(n_samples=300, noise=0.25, random_state=0)
     clf = ScratchMLPClassifier(
         hidden_layer_sizes=(16, 16),
@@ -52,14 +51,38 @@ def make_figure():
     return fig
 
 
+def build_parser():
+    """The command line of this script."""
+    parser = argparse.ArgumentParser(
+        description=(
+            "Draw the README's picture: the decision boundary and the loss "
+            "curves of a ScratchMLPClassifier fitted on two moons."
+        )
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=DEFAULT_OUTPUT,
+        metavar="PATH",
+        help="where to write the PNG (default: docs/_static/readme.png)",
+    )
+    return parser
+
+
 def main(argv=None):
-    argv = sys.argv[1:] if argv is None else argv
-    output = Path(argv[0]) if argv else DEFAULT_OUTPUT
-    output.parent.mkdir(parents=True, exist_ok=True)
+    """Draw the picture and write it where ``argv`` says (default: sys.argv)."""
+    args = build_parser().parse_args(argv)
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    args.output.parent.mkdir(parents=True, exist_ok=True)
     fig = make_figure()
-    fig.savefig(output, dpi=100)
+    fig.savefig(args.output, dpi=100)
     plt.close(fig)
-    print(f"wrote {output}")
+    print(f"wrote {args.output}")
 
 
 if __name__ == "__main__":

@@ -113,7 +113,7 @@ def test_readme_figure_script_draws_the_picture(tmp_path):
     pytest.importorskip("matplotlib", reason="the picture needs the plot extra")
     script = runpy.run_path(str(ROOT / "scripts" / "make_readme_figure.py"))
     output = tmp_path / "readme.png"
-    script["main"]([str(output)])
+    script["main"](["--output", str(output)])
     assert output.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
