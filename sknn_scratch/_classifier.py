@@ -122,8 +122,8 @@ class ScratchMLPClassifier(ClassifierMixin, BaseScratchMLP):
     progress_bar : bool, default=False
         Show a progress bar over the epochs of ``fit`` (stochastic solvers),
         with each epoch's loss and, with early stopping, validation score.
-        Needs the optional dependency tqdm (``pip install
-        sknn-scratch[progress]``); ``ImportError`` without it.
+        Needs the optional dependency tqdm (``pip install tqdm``);
+        ``ImportError`` without it.
 
     Attributes
     ----------
