@@ -1,0 +1,408 @@
+"""ONNX export of the fitted estimators, through skl2onnx.
+
+Importing this module registers a shape calculator and a converter for
+:class:`~sknn_scratch.ScratchMLPClassifier` and
+:class:`~sknn_scratch.ScratchMLPRegressor` with skl2onnx, so that skl2onnx's
+own ``to_onnx`` and ``convert_sklearn`` convert them, alone or inside a
+``Pipeline``. It needs the ``onnx`` extra (skl2onnx, and onnxruntime to run
+the models).
+
+The ONNX graph computes what ``predict`` and ``predict_proba`` compute, with
+the same formulas, in float32 (double for double input). A classifier has
+skl2onnx's two outputs, the labels and the probabilities, and its options
+``zipmap``, ``nocl`` and ``output_class_labels``, as for scikit-learn's
+``MLPClassifier``; a regressor has one output of shape ``(n_samples,
+n_outputs)``.
+
+The built-in activations are converted to their ONNX operators. An
+activation of your own is converted when it has a method::
+
+    onnx_ops(X, dtype, op_version)
+
+which returns the skl2onnx operator (from ``skl2onnx.algebra.onnx_ops``)
+computing ``forward(X)`` elementwise from the operator ``X``; ``dtype`` is
+the numpy dtype of the computation (``np.float32`` or ``np.float64``), for
+constants, and ``op_version`` the ONNX opset to pass to every operator. Any
+other activation stops the conversion with a ``TypeError`` that names it.
+
+Examples
+--------
+The article's four people (Female is 1), and Emily and Frank:
+
+>>> import numpy as np
+>>> import onnxruntime as ort
+>>> from skl2onnx import to_onnx
+>>> import sknn_scratch.onnx  # registers the converters
+>>> from sknn_scratch import ScratchMLPClassifier
+>>> X = np.array([[-2, -1], [25, 6], [17, 4], [-15, -6]], dtype=np.float32)
+>>> clf = ScratchMLPClassifier(hidden_layer_sizes=(2,), random_state=0)
+>>> clf = clf.fit(X, [1, 0, 0, 1])
+>>> onx = to_onnx(clf, X, options={"zipmap": False})
+>>> session = ort.InferenceSession(onx.SerializeToString())
+>>> X_new = np.array([[-7, -3], [20, 2]], dtype=np.float32)
+>>> labels, probabilities = session.run(None, {"X": X_new})
+>>> labels.tolist()
+[1, 0]
+>>> bool(np.allclose(probabilities, clf.predict_proba(X_new), atol=1e-5))
+True
+"""
+
+import warnings
+
+try:
+    from skl2onnx import update_registered_converter
+    from skl2onnx.algebra.onnx_ops import OnnxIdentity
+    from skl2onnx.common.data_types import (
+        BooleanTensorType,
+        DoubleTensorType,
+        FloatTensorType,
+        Int64TensorType,
+        guess_proto_type,
+    )
+    from skl2onnx.common.shape_calculator import (
+        calculate_linear_classifier_output_shapes,
+    )
+    from skl2onnx.common.utils import (
+        check_input_and_output_numbers,
+        check_input_and_output_types,
+    )
+    from skl2onnx.common.utils_classifier import get_label_classes
+    from skl2onnx.proto import onnx_proto
+except ImportError as exc:
+    raise ImportError(
+        "sknn_scratch.onnx requires skl2onnx, which is not installed. Install "
+        'the onnx extra: pip install "sknn-scratch[onnx]" (from a clone of '
+        'the repository: python -m pip install ".[onnx]")'
+    ) from exc
+
+import numpy as np
+
+from ._classifier import ScratchMLPClassifier
+from ._regressor import ScratchMLPRegressor
+from .activations import (
+    ELU,
+    Identity,
+    LeakyReLU,
+    ReLU,
+    Sigmoid,
+    Softmax,
+    Softplus,
+    Tanh,
+)
+
+__all__ = []
+
+FLOAT = onnx_proto.TensorProto.FLOAT
+DOUBLE = onnx_proto.TensorProto.DOUBLE
+INT64 = onnx_proto.TensorProto.INT64
+STRING = onnx_proto.TensorProto.STRING
+
+# ------------------------------------------------------------ graph helpers
+
+
+class _Graph:
+    """Adds nodes and constants to skl2onnx's container, with unique names."""
+
+    def __init__(self, scope, container, proto_dtype):
+        self.scope = scope
+        self.container = container
+        self.proto_dtype = proto_dtype
+        self.dtype = np.float64 if proto_dtype == DOUBLE else np.float32
+
+    def node(self, op_type, inputs, output=None, **attrs):
+        output = output or self.scope.get_unique_variable_name(op_type.lower())
+        self.container.add_node(
+            op_type,
+            inputs,
+            output,
+            name=self.scope.get_unique_operator_name(op_type),
+            **attrs,
+        )
+        return output
+
+    def constant(self, value, proto_dtype=None):
+        value = np.asarray(value)
+        if proto_dtype is None:
+            proto_dtype = self.proto_dtype
+            value = value.astype(self.dtype)
+        name = self.scope.get_unique_variable_name("constant")
+        self.container.add_initializer(
+            name, proto_dtype, list(value.shape), value.ravel().tolist()
+        )
+        return name
+
+    def row_sums(self, A, n_columns):
+        # a product with a column of ones: the same in every opset, where
+        # ReduceSum moved its axes from an attribute to an input
+        return self.node("MatMul", [A, self.constant(np.ones((n_columns, 1)))])
+
+
+def _softplus(graph, Z):
+    """``max(z, 0) + log(1 + exp(-|z|))``: finite for any ``z``, in any dtype.
+
+    Written out, since onnxruntime has no double Softplus; the log-sigmoids
+    of the normalised sigmoids use it too.
+    """
+    exp = graph.node("Exp", [graph.node("Neg", [graph.node("Abs", [Z])])])
+    log = graph.node("Log", [graph.node("Add", [exp, graph.constant([1])])])
+    return graph.node("Add", [graph.node("Relu", [Z]), log])
+
+
+def _leaky_relu(graph, activation, Z):
+    alpha = float(activation.alpha)
+    if graph.dtype == np.float32:
+        return graph.node("LeakyRelu", [Z], alpha=alpha)
+    # onnxruntime has no double LeakyRelu
+    positive = graph.node("Greater", [Z, graph.constant([0])])
+    scaled = graph.node("Mul", [Z, graph.constant([alpha])])
+    return graph.node("Where", [positive, Z, scaled])
+
+
+def _elu(graph, activation, Z):
+    alpha = float(activation.alpha)
+    if graph.dtype == np.float32:
+        return graph.node("Elu", [Z], alpha=alpha)
+    # onnxruntime has no double Elu
+    negative = graph.node("Min", [Z, graph.constant([0])])
+    expm1 = graph.node("Sub", [graph.node("Exp", [negative]), graph.constant([1])])
+    scaled = graph.node("Mul", [expm1, graph.constant([alpha])])
+    positive = graph.node("Greater", [Z, graph.constant([0])])
+    return graph.node("Where", [positive, Z, scaled])
+
+
+# the exact type, not isinstance: a subclass may well compute something else
+_BUILTINS = {
+    Sigmoid: lambda graph, a, Z: graph.node("Sigmoid", [Z]),
+    Tanh: lambda graph, a, Z: graph.node("Tanh", [Z]),
+    ReLU: lambda graph, a, Z: graph.node("Relu", [Z]),
+    LeakyReLU: _leaky_relu,
+    ELU: _elu,
+    Softplus: lambda graph, a, Z: _softplus(graph, Z),
+    Identity: lambda graph, a, Z: graph.node("Identity", [Z]),
+    # over the rows of a 2-D tensor, in every opset
+    Softmax: lambda graph, a, Z: graph.node("Softmax", [Z], axis=1),
+}
+
+
+def _apply_activation(graph, activation, Z, owner, attribute):
+    """The name of ``activation.forward(Z)`` in the graph."""
+    hook = getattr(activation, "onnx_ops", None)
+    if hook is not None:
+        opv = graph.container.target_opset
+        expression = hook(
+            OnnxIdentity(Z, op_version=opv), dtype=graph.dtype, op_version=opv
+        )
+        output = graph.scope.get_unique_variable_name("activation")
+        OnnxIdentity(expression, op_version=opv, output_names=[output]).add_to(
+            graph.scope, graph.container
+        )
+        return output
+    if type(activation) not in _BUILTINS:
+        builtins = ", ".join(cls.__name__ for cls in _BUILTINS)
+        raise TypeError(
+            f"Cannot convert {type(owner).__name__} to ONNX: its {attribute} "
+            f"{activation!r} is not a built-in activation ({builtins}) and has "
+            f"no method onnx_ops(X, dtype, op_version) returning its ONNX "
+            f"operators. Define onnx_ops on {type(activation).__name__} (see "
+            "sknn_scratch.onnx)."
+        )
+    return _BUILTINS[type(activation)](graph, activation, Z)
+
+
+def _forward(graph, model, input_name):
+    """Names of the output layer's sums ``Z`` and outputs ``A``."""
+    A = graph.node("Cast", [input_name], to=graph.proto_dtype)
+    last = len(model.coefs_) - 1
+    for i, (W, b) in enumerate(zip(model.coefs_, model.intercepts_)):
+        product = graph.node("MatMul", [A, graph.constant(W)])
+        Z = graph.node("Add", [product, graph.constant(np.reshape(b, (1, -1)))])
+        if i < last:
+            activation, attribute = model.hidden_activation_, "hidden_activation_"
+        else:
+            activation, attribute = model.output_activation_, "output_activation_"
+        A = _apply_activation(graph, activation, Z, model, attribute)
+    return Z, A
+
+
+def _graph_for(scope, operator, container):
+    proto_dtype = guess_proto_type(operator.inputs[0].type)
+    if proto_dtype != DOUBLE:
+        proto_dtype = FLOAT
+    return _Graph(scope, container, proto_dtype)
+
+
+# --------------------------------------------------------------- classifier
+
+
+def _is_multilabel(model):
+    # what predict documents: an indicator matrix for multilabel data
+    with warnings.catch_warnings():
+        # fitted on a DataFrame: the row of zeros has no feature names
+        warnings.simplefilter("ignore", UserWarning)
+        labels = model.predict(np.zeros((1, model.n_features_in_)))
+    return np.ndim(labels) == 2
+
+
+def _normalised_sigmoids(graph, Z):
+    """The sigmoids of ``Z`` divided by their row sums.
+
+    Computed as the softmax of the log-sigmoids, for every row: the same
+    values, but onnxruntime's float Sigmoid is accurate to about 1e-7 only
+    in absolute terms (it returns 0 below -16), which a division by the sum
+    of small sigmoids would magnify.
+    """
+    # log(sigmoid(z)) = -softplus(-z), finite for any finite z
+    log_sigmoids = graph.node("Neg", [_softplus(graph, graph.node("Neg", [Z]))])
+    return graph.node("Softmax", [log_sigmoids], axis=1)
+
+
+def _rescaled_outputs(graph, model, A, single_label):
+    """Outputs of another activation, mapped from the loss's target range."""
+    low, high = getattr(model.loss_function_, "target_range", (0, 1))
+    shifted = graph.node("Sub", [A, graph.constant([low])])
+    scaled = graph.node("Div", [shifted, graph.constant([high - low])])
+    P = graph.node(
+        "Max",
+        [graph.node("Min", [scaled, graph.constant([1])]), graph.constant([0])],
+    )
+    if not single_label:
+        return P
+    sums = graph.row_sums(P, model.n_outputs_)
+    positive = graph.node("Greater", [sums, graph.constant([0])])
+    divisor = graph.node("Where", [positive, sums, graph.constant([1])])
+    uniform = graph.constant([1 / model.n_outputs_])
+    return graph.node("Where", [positive, graph.node("Div", [P, divisor]), uniform])
+
+
+def _probabilities(graph, model, Z, A):
+    """``predict_proba``'s formulas, as in ``ScratchMLPClassifier``."""
+    activation = model.output_activation_
+    multilabel = _is_multilabel(model)
+    single_label = model.n_outputs_ > 1 and not multilabel
+    if isinstance(activation, Softmax):
+        P = A
+    elif isinstance(activation, Sigmoid):
+        P = A
+        if single_label and type(activation) is Sigmoid:
+            P = _normalised_sigmoids(graph, Z)
+        elif single_label:
+            # a subclass's outputs need not be the sigmoids of Z
+            P = graph.node("Div", [A, graph.row_sums(A, model.n_outputs_)])
+    else:
+        P = _rescaled_outputs(graph, model, A, single_label)
+    if model.n_outputs_ == 1 and not multilabel:
+        complement = graph.node("Sub", [graph.constant([1]), P])
+        P = graph.node("Concat", [complement, P], axis=1)
+    return P
+
+
+def _class_labels(scope, model):
+    """The classes as an ONNX tensor type and values (skl2onnx's convention)."""
+    classes = np.asarray(get_label_classes(scope, model))
+    if classes.dtype.kind in "OUS":
+        return STRING, np.array([str(c).encode("utf-8") for c in classes])
+    # booleans and floats too: a classifier's float labels are integral
+    return INT64, classes.astype(np.int64)
+
+
+# the float64 sigmoid is exactly 1 above 53 ln 2, where exp(-z) < 2^-53
+_SIGMOID_64_SATURATES = 53 * np.log(2)
+
+
+def _labels(graph, model, Z, P, label_name, scope):
+    """``predict``'s labels, read from the graph's float32 values.
+
+    ``predict`` thresholds (multilabel) or takes the row argmax of float64
+    probabilities. Sigmoids round to 1 in float32 from z = 17, in float64
+    from z = 37, so in between the float32 probabilities tie where
+    ``predict``'s do not: for sigmoid outputs the labels are read from the
+    sums ``Z``, which are in the sigmoids' order.
+    """
+    # the built-in only: a subclass's outputs need not be the sigmoids of Z
+    sigmoid = type(model.output_activation_) is Sigmoid
+    if _is_multilabel(model):
+        # LabelBinarizer.inverse_transform: strictly above 0.5, i.e. z > 0
+        above = (
+            graph.node("Greater", [Z, graph.constant([0])])
+            if sigmoid
+            else graph.node("Greater", [P, graph.constant([0.5])])
+        )
+        graph.node("Cast", [above], label_name, to=INT64)
+        return
+    scores = P
+    if sigmoid and model.n_outputs_ == 1:
+        # columns 1 - p and p: class 1 where z > 0 (a tie at 0 is class 0)
+        scores = graph.node("Concat", [graph.node("Neg", [Z]), Z], axis=1)
+    elif sigmoid:
+        # where several sigmoids are 1 in float64, predict takes the first
+        bound = graph.constant([_SIGMOID_64_SATURATES])
+        scores = graph.node("Min", [Z, bound])
+    class_type, classes = _class_labels(scope, model)
+    positions = graph.node("ArgMax", [scores], axis=1, keepdims=0)
+    graph.node(
+        "Gather", [graph.constant(classes, class_type), positions], label_name, axis=0
+    )
+
+
+def _convert_classifier(scope, operator, container):
+    model = operator.raw_operator
+    graph = _graph_for(scope, operator, container)
+    Z, A = _forward(graph, model, operator.inputs[0].full_name)
+    P = _probabilities(graph, model, Z, A)
+    label_name, proba_name = (v.full_name for v in operator.outputs[:2])
+    graph.node("Identity", [P], proba_name)
+    _labels(graph, model, Z, P, label_name, scope)
+
+
+def _classifier_shapes(operator):
+    calculate_linear_classifier_output_shapes(operator)
+    model = operator.raw_operator
+    if _is_multilabel(model):
+        N = operator.inputs[0].get_first_dimension()
+        operator.outputs[0].set_type(Int64TensorType([N, model.n_outputs_]))
+
+
+# ---------------------------------------------------------------- regressor
+
+
+def _convert_regressor(scope, operator, container):
+    model = operator.raw_operator
+    graph = _graph_for(scope, operator, container)
+    _, A = _forward(graph, model, operator.inputs[0].full_name)
+    graph.node("Identity", [A], operator.outputs[0].full_name)
+
+
+def _regressor_shapes(operator):
+    check_input_and_output_numbers(operator, input_count_range=1, output_count_range=1)
+    check_input_and_output_types(
+        operator,
+        good_input_types=[
+            BooleanTensorType,
+            DoubleTensorType,
+            FloatTensorType,
+            Int64TensorType,
+        ],
+    )
+    double = isinstance(operator.inputs[0].type, DoubleTensorType)
+    tensor_type = DoubleTensorType if double else FloatTensorType
+    N = operator.inputs[0].get_first_dimension()
+    operator.outputs[0].set_type(tensor_type([N, operator.raw_operator.n_outputs_]))
+
+
+update_registered_converter(
+    ScratchMLPClassifier,
+    "SknnScratchMLPClassifier",
+    _classifier_shapes,
+    _convert_classifier,
+    options={
+        "zipmap": [True, False, "columns"],
+        "output_class_labels": [False, True],
+        "nocl": [True, False],
+    },
+)
+update_registered_converter(
+    ScratchMLPRegressor,
+    "SknnScratchMLPRegressor",
+    _regressor_shapes,
+    _convert_regressor,
+)
