@@ -30,7 +30,7 @@ DOCS = ROOT / "docs"
 PAGES = sorted(DOCS.glob("*.rst"))
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 # optional packages some pages use (all in the test extra)
-OPTIONAL_MODULES = ["skops", "matplotlib"]
+OPTIONAL_MODULES = ["skops", "matplotlib", "onnxruntime"]
 
 
 def test_the_pages_are_there():
@@ -46,6 +46,7 @@ def test_the_pages_are_there():
         "api",
         "security",
         "distributed",
+        "onnx",
     } <= names
 
 
