@@ -1,31 +1,181 @@
-"""The benchmark script runs end to end at tiny sizes (no timing is checked)."""
+"""The benchmark scripts run end to end at tiny sizes (no timing is checked)."""
 
+import json
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
+import numpy as np
 import pytest
+from sklearn.exceptions import ConvergenceWarning
 
 pytest.importorskip("threadpoolctl", reason="the benchmark limits BLAS threads")
 
-SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "compare.py"
+ROOT = Path(__file__).resolve().parents[1]
+BENCHMARKS = ROOT / "benchmarks"
+SCRIPT = BENCHMARKS / "compare.py"
+SCRIPTS = sorted(p for p in BENCHMARKS.glob("*.py") if not p.name.startswith("_"))
 
 
-def test_quick_benchmark_reports_every_workload(tmp_path):
-    table = tmp_path / "results.md"
-    result = subprocess.run(
-        [sys.executable, str(SCRIPT), "--quick", "--rounds", "1", "--markdown", table],
+def run(*args, cwd=None, timeout=300):
+    return subprocess.run(
+        [sys.executable, *map(str, args)],
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=timeout,
+        cwd=cwd,
+    )
+
+
+@pytest.fixture(scope="module")
+def quick(tmp_path_factory):
+    """One quick run of every workload, without PyTorch: its outputs."""
+    folder = tmp_path_factory.mktemp("quick")
+    table, rows = folder / "results.md", folder / "results.json"
+    result = run(
+        SCRIPT,
+        *("--quick", "--rounds", "1", "--no-torch"),
+        *("--markdown", table, "--json", rows),
     )
     assert result.returncode == 0, result.stderr
+    return result.stdout, table, json.loads(rows.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def benchmark_modules(monkeypatch):
+    """The benchmarks folder on the path, as it is for its scripts."""
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+
+
+def test_quick_benchmark_reports_every_workload(quick):
+    _, table, _ = quick
     rows = [line for line in table.read_text().splitlines() if line.startswith("| ")]
     labels = [row.split("|")[1].strip() for row in rows[1:]]
-    for workload in "abcde":
+    for workload in "abcdefg":
         assert any(label.startswith(f"{workload}.") for label in labels), labels
     # the BLAS and its thread count are recorded beside the numbers
     assert "1 thread(s)" in table.read_text()
     for row in rows[1:]:
-        ratio = float(row.split("|")[6])
-        assert ratio > 0
+        cells = row.split("|")
+        assert cells[2].strip(), row  # every row states its loss
+        assert float(cells[7]) > 0
+
+
+def test_quick_benchmark_has_every_row_but_pytorchs(quick, benchmark_modules):
+    import compare
+
+    _, _, document = quick
+    keys = [row["key"] for row in document["rows"]]
+    assert len(keys) == len(set(keys))
+    expected = set(compare.TARGETS) - {"b32-torch", "c64-torch", "c32-torch"}
+    assert expected <= set(keys)
+    for row in document["rows"]:
+        assert row["ratio"] == pytest.approx(
+            np.median(row["ours"]) / np.median(row["reference"])
+        )
+
+
+def test_quick_benchmark_says_targets_were_not_measured(quick):
+    stdout, table, _ = quick
+    assert "MISSED" not in stdout and " ok" not in stdout
+    assert "targets not measured" in stdout.splitlines()[-1]
+    assert "targets not measured" in table.read_text()
+    assert "≤ 0.15 (not measured)" in stdout
+
+
+def test_like_with_like_rows_state_log_loss(quick):
+    _, _, document = quick
+    losses = {row["key"]: row["loss"] for row in document["rows"]}
+    for key in ("b1-log", "b32-log", "b200-log", "c64-log", "c32-log", "g64"):
+        assert losses[key] == "log-loss"
+    # the article's default keeps its own rows, beside the reference's loss
+    assert losses["b200"] == "squared error / log-loss"
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.name)
+def test_every_script_answers_help_without_side_effects(script, tmp_path):
+    result = run(script, "--help", cwd=tmp_path, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("usage:")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_floor_computes_the_five_products(benchmark_modules):
+    from _contenders import floor_fit
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(10, 4))
+    G1, G2 = floor_fit(X, 3, 2, batch_size=10, epochs=1)
+    # the weights it draws, the same way
+    draw = np.random.RandomState(0)
+    W1, W2 = draw.uniform(-0.1, 0.1, (4, 3)), draw.uniform(-0.1, 0.1, (3, 2))
+    A1 = 1 / (1 + np.exp(-X @ W1))
+    D2 = A1 @ W2
+    np.testing.assert_allclose(G2, A1.T @ D2)
+    np.testing.assert_allclose(G1, X.T @ (D2 @ W2.T))
+    G1_32, _ = floor_fit(X.astype(np.float32), 3, 2, batch_size=4, epochs=2)
+    assert G1_32.dtype == np.float32
+
+
+def test_report_judges_targets_only_when_measured(benchmark_modules, capsys):
+    from _timing import Report
+
+    targets, points = {"x": 0.5}, {"x": 1.0}
+    measured = Report(1, [], targets, points)
+    measured.add("x", "x. row", "log-loss", [2.0], [1.0], 90.0, 95.0)
+    assert measured.missed() == ["x", "x accuracy"]
+    verdict = "≤ 0.50 MISSED; accuracy ≥ reference - 1 point: MISSED"
+    assert verdict in measured.rows[0][-1]
+    quick = Report(1, [], targets, points, measured=False)
+    quick.add("x", "x. row", "log-loss", [2.0], [1.0], 90.0, 95.0)
+    assert "MISSED" not in quick.rows[0][-1]
+    assert "not measured" in quick.summary(1.0)
+    capsys.readouterr()
+
+
+def test_torch_contender_trains_like_mlpclassifier(tmp_path):
+    pytest.importorskip("torch", reason="PyTorch is optional: the benchmarks extra")
+    from sklearn.neural_network import MLPClassifier
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(70, 5))
+    y = (X[:, 0] + X[:, 1] > 0).astype(int) + (X[:, 2] > 1)
+    data, weights = tmp_path / "data.npz", tmp_path / "weights.npz"
+    np.savez(data, X_train=X, y_train=y)
+    command = [BENCHMARKS / "torch_fit.py", data, "--weights", weights]
+    command += ["--hidden", "6", "--batch-size", "16", "--epochs", "3"]
+    result = run(*command, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["threads"] == 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        reference = MLPClassifier(
+            (6,),
+            activation="logistic",
+            solver="sgd",
+            learning_rate_init=0.1,
+            momentum=0.0,
+            alpha=1e-4,
+            batch_size=16,
+            max_iter=3,
+            random_state=0,
+        ).fit(X, y)
+    # the same start, batches, loss, penalty and steps: the same weights
+    fitted = np.load(weights)
+    for i, (coef, intercept) in enumerate(zip(reference.coefs_, reference.intercepts_)):
+        np.testing.assert_allclose(fitted[f"coef_{i}"], coef, rtol=0, atol=1e-12)
+        np.testing.assert_allclose(
+            fitted[f"intercept_{i}"], intercept, rtol=0, atol=1e-12
+        )
+
+
+def test_quick_benchmark_measures_pytorch_when_installed(tmp_path):
+    pytest.importorskip("torch", reason="PyTorch is optional: the benchmarks extra")
+    rows = tmp_path / "rows.json"
+    result = run(SCRIPT, "--quick", "--rounds", "1", "--only", "b", "--json", rows)
+    assert result.returncode == 0, result.stderr
+    document = json.loads(rows.read_text(encoding="utf-8"))
+    row = next(row for row in document["rows"] if row["key"] == "b32-torch")
+    assert row["loss"] == "log-loss" and row["reference"][0] > 0
+    assert any(line.startswith("torch ") for line in document["environment"])

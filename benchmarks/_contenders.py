@@ -1,0 +1,239 @@
+"""The contenders of compare.py: ours, scikit-learn's, the article's, PyTorch.
+
+A module of ``compare.py``, not a script.
+"""
+
+import importlib.util
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from sklearn.neural_network import MLPClassifier
+
+from sknn_scratch import ScratchMLPClassifier
+from sknn_scratch.activations import Sigmoid
+
+TORCH_SCRIPT = Path(__file__).resolve().with_name("torch_fit.py")
+
+
+def no_early_stop():
+    """Settings that make both estimators run every epoch asked for."""
+    return {"tol": 0.0, "n_iter_no_change": np.inf}
+
+
+def ours(
+    hidden,
+    batch_size,
+    max_iter,
+    *,
+    shuffle=True,
+    alpha=1e-4,
+    seed=0,
+    loss="squared_error",
+    activation="sigmoid",
+):
+    return ScratchMLPClassifier(
+        hidden_layer_sizes=hidden,
+        activation=activation,
+        loss=loss,
+        solver="sgd",
+        learning_rate_init=0.1,
+        momentum=0.0,
+        alpha=alpha,
+        batch_size=batch_size,
+        max_iter=max_iter,
+        shuffle=shuffle,
+        random_state=seed,
+        **no_early_stop(),
+    )
+
+
+def theirs(hidden, batch_size, max_iter, *, shuffle=True, alpha=1e-4, seed=0):
+    return MLPClassifier(
+        hidden_layer_sizes=hidden,
+        activation="logistic",
+        solver="sgd",
+        learning_rate_init=0.1,
+        momentum=0.0,
+        alpha=alpha,
+        batch_size=batch_size,
+        max_iter=max_iter,
+        shuffle=shuffle,
+        random_state=seed,
+        **no_early_stop(),
+    )
+
+
+class OwnSigmoid:
+    """A user's own sigmoid: the documented protocol, nothing inherited."""
+
+    def forward(self, Z):
+        return 1 / (1 + np.exp(-Z))
+
+    def derivative(self, Z, A):
+        return A * (1 - A)
+
+
+class SubclassedSigmoid(Sigmoid):
+    """A subclass of the built-in sigmoid that changes nothing."""
+
+
+# ------------------------------------------------ the article's scalar loop
+
+
+def _sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def _deriv_sigmoid(x):
+    fx = _sigmoid(x)
+    return fx * (1 - fx)
+
+
+class ArticleNetwork:
+    """The article's 2-2-1 network, one scalar per weight, as it trains it.
+
+    Written out as the article does it (numpy scalars, the sigmoid recomputed
+    for each derivative, the loss every 10 epochs), so its time is the
+    article's; only the printing is left out.
+    """
+
+    def __init__(self, rng):
+        (self.w1, self.w2, self.w3, self.w4, self.w5, self.w6) = rng.normal(size=6)
+        (self.b1, self.b2, self.b3) = rng.normal(size=3)
+
+    def feedforward(self, x):
+        h1 = _sigmoid(self.w1 * x[0] + self.w2 * x[1] + self.b1)
+        h2 = _sigmoid(self.w3 * x[0] + self.w4 * x[1] + self.b2)
+        return _sigmoid(self.w5 * h1 + self.w6 * h2 + self.b3)
+
+    def train(self, data, all_y_trues, learn_rate=0.1, epochs=1000):
+        losses = []
+        for epoch in range(epochs):
+            for x, y_true in zip(data, all_y_trues):
+                sum_h1 = self.w1 * x[0] + self.w2 * x[1] + self.b1
+                h1 = _sigmoid(sum_h1)
+                sum_h2 = self.w3 * x[0] + self.w4 * x[1] + self.b2
+                h2 = _sigmoid(sum_h2)
+                sum_o1 = self.w5 * h1 + self.w6 * h2 + self.b3
+                y_pred = _sigmoid(sum_o1)
+
+                d_L_d_ypred = -2 * (y_true - y_pred)
+                # output neuron o1
+                d_ypred_d_w5 = h1 * _deriv_sigmoid(sum_o1)
+                d_ypred_d_w6 = h2 * _deriv_sigmoid(sum_o1)
+                d_ypred_d_b3 = _deriv_sigmoid(sum_o1)
+                d_ypred_d_h1 = self.w5 * _deriv_sigmoid(sum_o1)
+                d_ypred_d_h2 = self.w6 * _deriv_sigmoid(sum_o1)
+                # hidden neurons h1, h2
+                d_h1_d_w1 = x[0] * _deriv_sigmoid(sum_h1)
+                d_h1_d_w2 = x[1] * _deriv_sigmoid(sum_h1)
+                d_h1_d_b1 = _deriv_sigmoid(sum_h1)
+                d_h2_d_w3 = x[0] * _deriv_sigmoid(sum_h2)
+                d_h2_d_w4 = x[1] * _deriv_sigmoid(sum_h2)
+                d_h2_d_b2 = _deriv_sigmoid(sum_h2)
+
+                # SGD: w <- w - learn_rate * dL/dw
+                self.w1 -= learn_rate * d_L_d_ypred * d_ypred_d_h1 * d_h1_d_w1
+                self.w2 -= learn_rate * d_L_d_ypred * d_ypred_d_h1 * d_h1_d_w2
+                self.b1 -= learn_rate * d_L_d_ypred * d_ypred_d_h1 * d_h1_d_b1
+                self.w3 -= learn_rate * d_L_d_ypred * d_ypred_d_h2 * d_h2_d_w3
+                self.w4 -= learn_rate * d_L_d_ypred * d_ypred_d_h2 * d_h2_d_w4
+                self.b2 -= learn_rate * d_L_d_ypred * d_ypred_d_h2 * d_h2_d_b2
+                self.w5 -= learn_rate * d_L_d_ypred * d_ypred_d_w5
+                self.w6 -= learn_rate * d_L_d_ypred * d_ypred_d_w6
+                self.b3 -= learn_rate * d_L_d_ypred * d_ypred_d_b3
+
+            if epoch % 10 == 0:
+                y_preds = np.apply_along_axis(self.feedforward, 1, data)
+                losses.append(((all_y_trues - y_preds) ** 2).mean())
+        return losses
+
+
+# ------------------------------------------------------------------ the floor
+
+
+def floor_fit(X, n_hidden, n_outputs, batch_size, epochs):
+    """The arithmetic of a fit of ``X`` alone: what no implementation can skip.
+
+    Per batch: ``X_b @ W1``, the hidden sigmoid, ``A1 @ W2``, ``A1.T @ D2``,
+    ``D2 @ W2.T`` and ``X_b.T @ D1``, into buffers allocated once. Left out:
+    the output activation, the loss and its gradient, the biases, the
+    derivative of the sigmoid, the update and the gathering of shuffled
+    rows (the batches are consecutive rows, of the same sizes).
+    """
+    n_samples, n_features = X.shape
+    rng = np.random.RandomState(0)
+    W1 = rng.uniform(-0.1, 0.1, (n_features, n_hidden)).astype(X.dtype)
+    W2 = rng.uniform(-0.1, 0.1, (n_hidden, n_outputs)).astype(X.dtype)
+    A1 = np.empty((batch_size, n_hidden), X.dtype)
+    D2 = np.empty((batch_size, n_outputs), X.dtype)
+    D1 = np.empty((batch_size, n_hidden), X.dtype)
+    G1, G2 = np.empty_like(W1), np.empty_like(W2)
+    for _ in range(epochs):
+        for start in range(0, n_samples, batch_size):
+            X_b = X[start : start + batch_size]
+            a1, d2, d1 = A1[: len(X_b)], D2[: len(X_b)], D1[: len(X_b)]
+            np.matmul(X_b, W1, out=a1)
+            np.negative(a1, out=a1)
+            np.exp(a1, out=a1)
+            a1 += 1
+            np.reciprocal(a1, out=a1)
+            np.matmul(a1, W2, out=d2)  # the output sums stand in for dL/dZ2
+            np.matmul(a1.T, d2, out=G2)
+            np.matmul(d2, W2.T, out=d1)
+            np.matmul(X_b.T, d1, out=G1)
+    return G1, G2
+
+
+# ------------------------------------------------------------------ PyTorch
+
+
+def torch_installed():
+    return importlib.util.find_spec("torch") is not None
+
+
+class TorchFit:
+    """One PyTorch fit per call, in a process of its own (``torch_fit.py``).
+
+    PyTorch brings its own BLAS and OpenMP runtime; a process of its own keeps
+    them apart from numpy's. It runs on one thread and repeats the fit until
+    it lasts ``timing.MIN_SECONDS`` by the clock ``timing.CLOCK`` (``timing``
+    is the ``_timing`` module). The time is measured inside that process, so
+    the start of the process and the import of torch are not counted.
+    """
+
+    reports_its_time = True
+
+    def __init__(self, report, data, *, hidden, batch_size, epochs, dtype, timing):
+        self.report = report
+        self.command = [
+            sys.executable,
+            str(TORCH_SCRIPT),
+            str(data),
+            *("--hidden", str(hidden), "--batch-size", str(batch_size)),
+            *("--epochs", str(epochs), "--dtype", dtype, "--threads", "1"),
+            *("--min-seconds", str(timing.MIN_SECONDS)),
+            *(["--wall"] if timing.CLOCK is time.perf_counter else []),
+        ]
+
+    def __call__(self):
+        done = subprocess.run(self.command, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"the PyTorch fit failed:\n{done.stderr}")
+        result = json.loads(done.stdout.splitlines()[-1])
+        self.report.environment_line(
+            f"torch {result['torch']} (BLAS {result['blas']}), "
+            f"{result['threads']} thread(s), each fit in its own process"
+        )
+        return result["seconds"], result
+
+
+def save_data(folder, name, X_train, y_train, X_test, y_test):
+    """The arrays of a workload, in a file the PyTorch process reads."""
+    path = Path(folder) / f"{name}.npz"
+    np.savez(path, X_train=X_train, y_train=y_train, X_test=X_test, y_test=y_test)
+    return path
