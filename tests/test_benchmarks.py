@@ -1,6 +1,7 @@
 """The benchmark scripts run end to end at tiny sizes (no timing is checked)."""
 
 import json
+import re
 import subprocess
 import sys
 import warnings
@@ -99,6 +100,25 @@ def test_every_script_answers_help_without_side_effects(script, tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("usage:")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_before_after_compares_two_trees(tmp_path):
+    output = tmp_path / "change.md"
+    result = run(
+        BENCHMARKS / "before_after.py",
+        *("--before", ROOT, "--after", ROOT, "--rounds", "1"),
+        *("--quick", "--only", "a", "--no-torch", "--markdown", output),
+    )
+    assert result.returncode == 0, result.stderr
+    text = output.read_text(encoding="utf-8")
+    assert text.count("| a | a. article") == 3  # before, after and the change
+    assert re.search(r"\| a \| a\. article.* \| \d\.\d{3} \| \d\.\d{3} \| [+-]", text)
+
+
+def test_before_after_refuses_a_tree_without_the_package(tmp_path):
+    result = run(BENCHMARKS / "before_after.py", "--before", tmp_path, "--after", ROOT)
+    assert result.returncode == 2
+    assert "no sknn_scratch package" in result.stderr
 
 
 def test_floor_computes_the_five_products(benchmark_modules):
