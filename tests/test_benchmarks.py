@@ -102,6 +102,20 @@ def test_every_script_answers_help_without_side_effects(script, tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_readme_table_rows_are_the_results_rows(quick):
+    _, table, _ = quick
+    result = run(BENCHMARKS / "readme_table.py", table)
+    assert result.returncode == 0, result.stderr
+    results = table.read_text(encoding="utf-8")
+    rows = result.stdout.splitlines()[2:]
+    # the rows with a target, and only those
+    assert len(rows) == results.count("(not measured) |")
+    for row in rows:
+        workload, loss, ratio = (cell.strip() for cell in row.split("|")[1:4])
+        assert f"| {workload} | {loss} |" in results
+        assert f"| {ratio} |" in results
+
+
 def test_before_after_compares_two_trees(tmp_path):
     output = tmp_path / "change.md"
     result = run(
