@@ -7,7 +7,8 @@ A data set that does not fit in memory can still train a network: dask-ml's
 ``Incremental`` wrapper hands the blocks of a Dask array to ``partial_fit``
 one after the other, so only one block is in memory at a time. Here the data
 set is a file on disk that is read a block at a time; several passes over it
-are several epochs. It needs ``pip install "sknn-scratch[distributed]"``.
+are several epochs. It needs the distributed extra (from a clone,
+``python -m pip install ".[distributed]"``).
 """
 
 # %%

@@ -22,7 +22,8 @@ A user's own object needs only ``forward`` and ``derivative``:
 :func:`engine_form` derives the in-place forms from them, so it trains in the
 same buffers as a built-in. Tiny networks trained one sample at a time run on
 Python floats (:mod:`sknn_scratch._scalar`), with each built-in's
-``scalar_forward`` and ``scalar_derivative``.
+``scalar_forward`` and ``scalar_derivative``; a model leaves Python
+(:mod:`sknn_scratch.onnx`) with each activation's ``onnx_ops``.
 
 Every built-in is written to stay finite, without overflow warnings, for any
 finite input (``|Z|`` up to ``1e308``).
@@ -253,6 +254,9 @@ class Sigmoid(Activation):
         # log f(z) = -log(1 + e^-z), finite for any finite z
         return -np.logaddexp(0, -_float_array(Z))
 
+    def onnx_ops(self, X, dtype, op_version):
+        return _onnx("Sigmoid")(X, op_version=op_version)
+
     def scalar_forward(self, z):
         # e^-z overflows a float below z = -709.78, where f(z) is 0 to
         # double precision (as 1 / (1 + inf) is in the array forms)
@@ -282,6 +286,9 @@ class Tanh(Activation):
         np.subtract(1, A, out=A)
         delta *= A
 
+    def onnx_ops(self, X, dtype, op_version):
+        return _onnx("Tanh")(X, op_version=op_version)
+
     def scalar_forward(self, z):
         return math.tanh(z)
 
@@ -306,6 +313,9 @@ class ReLU(Activation):
         # f'(z) = [z > 0] = [f(z) > 0], written over A
         np.greater(A, 0, out=A)
         delta *= A
+
+    def onnx_ops(self, X, dtype, op_version):
+        return _onnx("Relu")(X, op_version=op_version)
 
     def scalar_forward(self, z):
         return z if z > 0.0 else 0.0
@@ -357,6 +367,16 @@ class LeakyReLU(Activation):
         slope += self.alpha
         delta *= slope
 
+    def onnx_ops(self, X, dtype, op_version):
+        alpha = float(self.alpha)
+        if dtype == np.float32:
+            return _onnx("LeakyRelu")(X, alpha=alpha, op_version=op_version)
+        # onnxruntime has no double LeakyRelu: z where z > 0, alpha z elsewhere
+        zero, slope = np.zeros(1, dtype), np.array([alpha], dtype)
+        positive = _onnx("Greater")(X, zero, op_version=op_version)
+        scaled = _onnx("Mul")(X, slope, op_version=op_version)
+        return _onnx("Where")(positive, X, scaled, op_version=op_version)
+
     def scalar_forward(self, z):
         return z if z > 0.0 else self.alpha * z
 
@@ -403,6 +423,20 @@ class ELU(Activation):
         np.copyto(A, 1, where=positive)
         delta *= A
 
+    def onnx_ops(self, X, dtype, op_version):
+        alpha = float(self.alpha)
+        if dtype == np.float32:
+            return _onnx("Elu")(X, alpha=alpha, op_version=op_version)
+        # onnxruntime has no double Elu: alpha (e^min(z, 0) - 1) where z <= 0
+        zero, one = np.zeros(1, dtype), np.ones(1, dtype)
+        negative = _onnx("Min")(X, zero, op_version=op_version)
+        expm1 = _onnx("Sub")(
+            _onnx("Exp")(negative, op_version=op_version), one, op_version=op_version
+        )
+        scaled = _onnx("Mul")(expm1, np.array([alpha], dtype), op_version=op_version)
+        positive = _onnx("Greater")(X, zero, op_version=op_version)
+        return _onnx("Where")(positive, X, scaled, op_version=op_version)
+
     def scalar_forward(self, z):
         return z if z > 0.0 else self.alpha * math.expm1(z)
 
@@ -433,6 +467,20 @@ class Softplus(Activation):
         # f'(z) is the sigmoid of z, written over Z
         delta *= Sigmoid().forward_into(Z, out=Z)
 
+    def onnx_ops(self, X, dtype, op_version):
+        # max(z, 0) + ln(1 + e^-|z|), written out: onnxruntime has no double
+        # Softplus, and this never overflows
+        one = np.ones(1, dtype)
+        tail = _onnx("Exp")(
+            _onnx("Neg")(_onnx("Abs")(X, op_version=op_version), op_version=op_version),
+            op_version=op_version,
+        )
+        log = _onnx("Log")(
+            _onnx("Add")(tail, one, op_version=op_version), op_version=op_version
+        )
+        relu = _onnx("Relu")(X, op_version=op_version)
+        return _onnx("Add")(relu, log, op_version=op_version)
+
     def scalar_forward(self, z):
         return max(z, 0.0) + math.log1p(math.exp(-abs(z)))
 
@@ -457,6 +505,9 @@ class Identity(Activation):
 
     def times_derivative(self, delta, Z, A):
         pass  # f'(z) = 1
+
+    def onnx_ops(self, X, dtype, op_version):
+        return _onnx("Identity")(X, op_version=op_version)
 
     def scalar_forward(self, z):
         return z
@@ -504,3 +555,18 @@ class Softmax(Activation):
         # dL/dz_j = f_j (g_j - sum_k g_k f_k), with g = delta
         delta -= np.sum(delta * A, axis=-1, keepdims=True)
         delta *= A
+
+    def onnx_ops(self, X, dtype, op_version):
+        # over the rows of a 2-D tensor, in every opset
+        return _onnx("Softmax")(X, axis=1, op_version=op_version)
+
+
+def _onnx(op_type):
+    """skl2onnx's operator class for ``op_type``, for the ``onnx_ops`` forms.
+
+    Imported when a model is exported (:mod:`sknn_scratch.onnx`), never with
+    the package: skl2onnx is an optional dependency.
+    """
+    from skl2onnx.algebra import onnx_ops
+
+    return getattr(onnx_ops, f"Onnx{op_type}")

@@ -14,8 +14,9 @@ skl2onnx's two outputs, the labels and the probabilities, and its options
 ``MLPClassifier``; a regressor has one output of shape ``(n_samples,
 n_outputs)``.
 
-The built-in activations are converted to their ONNX operators. An
-activation of your own is converted when it has a method::
+Each activation is converted by its method ``onnx_ops``: the built-ins'
+are in :mod:`sknn_scratch.activations`, beside their other forms. An
+activation of your own is converted when it has one too::
 
     onnx_ops(X, dtype, op_version)
 
@@ -51,7 +52,7 @@ import warnings
 
 try:
     from skl2onnx import update_registered_converter
-    from skl2onnx.algebra.onnx_ops import OnnxIdentity
+    from skl2onnx.algebra.onnx_ops import OnnxIdentity, OnnxNeg
     from skl2onnx.common.data_types import (
         BooleanTensorType,
         DoubleTensorType,
@@ -70,25 +71,17 @@ try:
     from skl2onnx.proto import onnx_proto
 except ImportError as exc:
     raise ImportError(
-        "sknn_scratch.onnx requires skl2onnx, which is not installed. Install "
-        'the onnx extra: pip install "sknn-scratch[onnx]" (from a clone of '
-        'the repository: python -m pip install ".[onnx]")'
+        "sknn_scratch.onnx requires skl2onnx, which is not installed: pip "
+        "install skl2onnx onnxruntime (or, from a clone of the repository, the "
+        'onnx extra: python -m pip install ".[onnx]")'
     ) from exc
 
 import numpy as np
 
 from ._classifier import ScratchMLPClassifier
+from ._registry import defines_own
 from ._regressor import ScratchMLPRegressor
-from .activations import (
-    ELU,
-    Identity,
-    LeakyReLU,
-    ReLU,
-    Sigmoid,
-    Softmax,
-    Softplus,
-    Tanh,
-)
+from .activations import Activation, Sigmoid, Softmax, Softplus
 
 __all__ = []
 
@@ -137,76 +130,51 @@ class _Graph:
         return self.node("MatMul", [A, self.constant(np.ones((n_columns, 1)))])
 
 
-def _softplus(graph, Z):
-    """``max(z, 0) + log(1 + exp(-|z|))``: finite for any ``z``, in any dtype.
+def _ops_output(graph, make, Z):
+    """The name of ``make(X)``, skl2onnx operators built on the input ``Z``."""
+    opv = graph.container.target_opset
+    expression = make(OnnxIdentity(Z, op_version=opv), opv)
+    output = graph.scope.get_unique_variable_name("activation")
+    OnnxIdentity(expression, op_version=opv, output_names=[output]).add_to(
+        graph.scope, graph.container
+    )
+    return output
 
-    Written out, since onnxruntime has no double Softplus; the log-sigmoids
-    of the normalised sigmoids use it too.
+
+def _has_onnx_ops(activation):
+    """Whether ``onnx_ops`` computes this activation's own ``forward``.
+
+    The built-ins' forms are theirs (see :mod:`sknn_scratch.activations`); a
+    subclass that redefines ``forward`` but not ``onnx_ops`` computes
+    something else, and a user's object needs one of its own.
     """
-    exp = graph.node("Exp", [graph.node("Neg", [graph.node("Abs", [Z])])])
-    log = graph.node("Log", [graph.node("Add", [exp, graph.constant([1])])])
-    return graph.node("Add", [graph.node("Relu", [Z]), log])
-
-
-def _leaky_relu(graph, activation, Z):
-    alpha = float(activation.alpha)
-    if graph.dtype == np.float32:
-        return graph.node("LeakyRelu", [Z], alpha=alpha)
-    # onnxruntime has no double LeakyRelu
-    positive = graph.node("Greater", [Z, graph.constant([0])])
-    scaled = graph.node("Mul", [Z, graph.constant([alpha])])
-    return graph.node("Where", [positive, Z, scaled])
-
-
-def _elu(graph, activation, Z):
-    alpha = float(activation.alpha)
-    if graph.dtype == np.float32:
-        return graph.node("Elu", [Z], alpha=alpha)
-    # onnxruntime has no double Elu
-    negative = graph.node("Min", [Z, graph.constant([0])])
-    expm1 = graph.node("Sub", [graph.node("Exp", [negative]), graph.constant([1])])
-    scaled = graph.node("Mul", [expm1, graph.constant([alpha])])
-    positive = graph.node("Greater", [Z, graph.constant([0])])
-    return graph.node("Where", [positive, Z, scaled])
-
-
-# the exact type, not isinstance: a subclass may well compute something else
-_BUILTINS = {
-    Sigmoid: lambda graph, a, Z: graph.node("Sigmoid", [Z]),
-    Tanh: lambda graph, a, Z: graph.node("Tanh", [Z]),
-    ReLU: lambda graph, a, Z: graph.node("Relu", [Z]),
-    LeakyReLU: _leaky_relu,
-    ELU: _elu,
-    Softplus: lambda graph, a, Z: _softplus(graph, Z),
-    Identity: lambda graph, a, Z: graph.node("Identity", [Z]),
-    # over the rows of a 2-D tensor, in every opset
-    Softmax: lambda graph, a, Z: graph.node("Softmax", [Z], axis=1),
-}
+    if not callable(getattr(activation, "onnx_ops", None)):
+        return False
+    if not isinstance(activation, Activation):
+        return True
+    return defines_own(activation, "onnx_ops", over="forward") and defines_own(
+        activation, "onnx_ops", over="forward_into"
+    )
 
 
 def _apply_activation(graph, activation, Z, owner, attribute):
     """The name of ``activation.forward(Z)`` in the graph."""
-    hook = getattr(activation, "onnx_ops", None)
-    if hook is not None:
-        opv = graph.container.target_opset
-        expression = hook(
-            OnnxIdentity(Z, op_version=opv), dtype=graph.dtype, op_version=opv
-        )
-        output = graph.scope.get_unique_variable_name("activation")
-        OnnxIdentity(expression, op_version=opv, output_names=[output]).add_to(
-            graph.scope, graph.container
-        )
-        return output
-    if type(activation) not in _BUILTINS:
-        builtins = ", ".join(cls.__name__ for cls in _BUILTINS)
+    if not _has_onnx_ops(activation):
         raise TypeError(
             f"Cannot convert {type(owner).__name__} to ONNX: its {attribute} "
-            f"{activation!r} is not a built-in activation ({builtins}) and has "
-            f"no method onnx_ops(X, dtype, op_version) returning its ONNX "
+            f"{activation!r} is not a built-in activation ({_BUILTIN_NAMES}) and "
+            f"has no method onnx_ops(X, dtype, op_version) returning its ONNX "
             f"operators. Define onnx_ops on {type(activation).__name__} (see "
             "sknn_scratch.onnx)."
         )
-    return _BUILTINS[type(activation)](graph, activation, Z)
+    return _ops_output(
+        graph,
+        lambda X, opv: activation.onnx_ops(X, dtype=graph.dtype, op_version=opv),
+        Z,
+    )
+
+
+_BUILTIN_NAMES = "Sigmoid, Tanh, ReLU, LeakyReLU, ELU, Softplus, Identity, Softmax"
 
 
 def _forward(graph, model, input_name):
@@ -251,9 +219,13 @@ def _normalised_sigmoids(graph, Z):
     in absolute terms (it returns 0 below -16), which a division by the sum
     of small sigmoids would magnify.
     """
+
     # log(sigmoid(z)) = -softplus(-z), finite for any finite z
-    log_sigmoids = graph.node("Neg", [_softplus(graph, graph.node("Neg", [Z]))])
-    return graph.node("Softmax", [log_sigmoids], axis=1)
+    def log_sigmoids(X, opv):
+        minus = OnnxNeg(X, op_version=opv)
+        return OnnxNeg(Softplus().onnx_ops(minus, graph.dtype, opv), op_version=opv)
+
+    return graph.node("Softmax", [_ops_output(graph, log_sigmoids, Z)], axis=1)
 
 
 def _rescaled_outputs(graph, model, A, single_label):

@@ -383,5 +383,7 @@ def test_own_activation_with_onnx_ops(where):
 def test_import_without_skl2onnx_says_what_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "skl2onnx", None)
     monkeypatch.delitem(sys.modules, "sknn_scratch.onnx")
-    with pytest.raises(ImportError, match=r'pip install "sknn-scratch\[onnx\]"'):
+    with pytest.raises(
+        ImportError, match=r'pip install skl2onnx onnxruntime.*".\[onnx\]"'
+    ):
         importlib.import_module("sknn_scratch.onnx")
