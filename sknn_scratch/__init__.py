@@ -1,6 +1,7 @@
 """sknn_scratch: the article's neural network, from scratch, for scikit-learn."""
 
-from ._classifier import ARTICLE_PARAMS, ScratchMLPClassifier
+from ._classifier import ScratchMLPClassifier
+from ._params import ARTICLE_PARAMS
 from ._persistence import trusted_types
 from ._regressor import ScratchMLPRegressor
 from .activations import register_activation

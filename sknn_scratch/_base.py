@@ -13,18 +13,18 @@ score.
 
 import functools
 import math
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
 from sklearn.base import BaseEstimator, _fit_context
 from sklearn.model_selection import train_test_split
 from sklearn.utils._chunking import get_chunk_n_rows
-from sklearn.utils._param_validation import HasMethods, Interval, Options
 from sklearn.utils.validation import _check_sample_weight, validate_data
 
 from . import _stopping
 from ._checkpoint import ADVICE, NON_FINITE_MESSAGE, OVERFLOW_MESSAGE
 from ._network import Network
+from ._params import PARAMETER_CONSTRAINTS
 from ._progress import require_tqdm
 from ._training import fit_stochastic
 from ._warn import warn
@@ -39,11 +39,6 @@ from .schedules import SCHEDULES
 PREDICT_CHUNK_ROWS = 256
 
 
-def _component(kind_methods):
-    """Constraint: a registered name, or an object with these methods."""
-    return [str, HasMethods(list(kind_methods))] if kind_methods else [str, object]
-
-
 class BaseScratchMLP(BaseEstimator):
     """Base class of :class:`ScratchMLPClassifier` and :class:`ScratchMLPRegressor`.
 
@@ -52,45 +47,7 @@ class BaseScratchMLP(BaseEstimator):
     ``_stratify_validation`` and ``_validation_score``.
     """
 
-    _parameter_constraints: dict = {
-        "hidden_layer_sizes": [
-            "array-like",
-            Interval(Integral, 1, None, closed="left"),
-        ],
-        "activation": _component(("forward", "derivative")),
-        "output_activation": [None] + _component(("forward", "derivative")),
-        "loss": _component(("loss", "gradient")),
-        "solver": [str, object],
-        "weight_init": [str, callable],
-        "alpha": [Interval(Real, 0, None, closed="left")],
-        "batch_size": [
-            None,
-            Options(str, {"auto"}),
-            Interval(Integral, 1, None, closed="left"),
-        ],
-        "learning_rate": _component(("learning_rate", "on_plateau")),
-        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
-        "power_t": [Interval(Real, 0, None, closed="left")],
-        "max_iter": [Interval(Integral, 1, None, closed="left")],
-        "shuffle": ["boolean"],
-        "random_state": ["random_state"],
-        "tol": [Interval(Real, 0, None, closed="left")],
-        "verbose": ["verbose"],
-        "warm_start": ["boolean"],
-        "momentum": [Interval(Real, 0, 1, closed="both")],
-        "nesterovs_momentum": ["boolean"],
-        "early_stopping": ["boolean"],
-        "validation_fraction": [Interval(Real, 0, 1, closed="left")],
-        "beta_1": [Interval(Real, 0, 1, closed="left")],
-        "beta_2": [Interval(Real, 0, 1, closed="left")],
-        "epsilon": [Interval(Real, 0, None, closed="neither")],
-        "n_iter_no_change": [
-            Interval(Integral, 1, None, closed="left"),
-            Options(Real, {np.inf}),
-        ],
-        "max_fun": [Interval(Integral, 1, None, closed="left")],
-        "progress_bar": ["boolean"],
-    }
+    _parameter_constraints: dict = PARAMETER_CONSTRAINTS
 
     # ------------------------------------------------------------------ fit
 

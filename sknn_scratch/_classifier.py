@@ -16,27 +16,7 @@ from sklearn.utils.multiclass import (
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
 from ._base import BaseScratchMLP
-from .activations import Sigmoid, Softmax
-
-#: The article's network and training, as parameters: two sigmoid hidden
-#: neurons, MSE, per-sample SGD in data order with eta = 0.1 for 1000 epochs,
-#: no penalty, weights drawn from a standard normal, and no early stop.
-ARTICLE_PARAMS = {
-    "hidden_layer_sizes": (2,),
-    "activation": "sigmoid",
-    "loss": "squared_error",
-    "solver": "sgd",
-    "learning_rate": "constant",
-    "learning_rate_init": 0.1,
-    "momentum": 0.0,
-    "alpha": 0.0,
-    "batch_size": 1,
-    "shuffle": False,
-    "max_iter": 1000,
-    "tol": 0.0,
-    "n_iter_no_change": np.inf,
-    "weight_init": "standard_normal",
-}
+from ._probabilities import log_probabilities, probabilities
 
 
 class ScratchMLPClassifier(ClassifierMixin, BaseScratchMLP):
@@ -391,23 +371,7 @@ learning_rate_schedule_, weight_init_ : object
 
     def _proba_from_output(self, Z, A):
         """Class probabilities from the output layer's sums and outputs."""
-        activation = self.output_activation_
-        if isinstance(activation, Softmax):
-            P = A
-        elif isinstance(activation, Sigmoid):
-            P = A
-            if self.n_outputs_ > 1 and not self._is_multilabel():
-                P = _normalised_sigmoids(Z, A)
-        else:
-            low, high = getattr(self.loss_function_, "target_range", (0, 1))
-            P = np.clip((A - low) / (high - low), 0, 1)
-            if self.n_outputs_ > 1 and not self._is_multilabel():
-                sums = P.sum(axis=1, keepdims=True)
-                P = np.where(sums > 0, P / np.where(sums > 0, sums, 1), 1 / P.shape[1])
-        if self.n_outputs_ == 1 and not self._is_multilabel():
-            p = P[:, 0]
-            P = np.column_stack([1 - p, p])
-        return P
+        return probabilities(self, Z, A)
 
     def _labels_from_proba(self, P):
         if self._is_multilabel():
@@ -461,18 +425,7 @@ learning_rate_schedule_, weight_init_ : object
         log_proba : ndarray of shape (n_samples, n_classes)
         """
         check_is_fitted(self)
-        Z, A = self._forward(X)
-        activation = self.output_activation_
-        if isinstance(activation, Sigmoid) and not self._is_multilabel():
-            if self.n_outputs_ == 1:
-                # log(1 - sigmoid(z)) is log sigmoid(-z)
-                return activation.log_forward(np.column_stack([-Z[:, 0], Z[:, 0]]))
-            # the normalised sigmoids: a softmax of their logs
-            return Softmax().log_forward(activation.log_forward(Z))
-        if isinstance(activation, Sigmoid | Softmax):
-            return activation.log_forward(Z)
-        with np.errstate(divide="ignore"):
-            return np.log(self._proba_from_output(Z, A))
+        return log_probabilities(self, *self._forward(X))
 
     def _validation_score(self, Z, A, y, sample_weight):
         y_pred = self._labels_from_proba(self._proba_from_output(Z, A))
@@ -482,19 +435,3 @@ learning_rate_schedule_, weight_init_ : object
         tags = super().__sklearn_tags__()
         tags.classifier_tags.multi_label = True
         return tags
-
-
-def _normalised_sigmoids(Z, A):
-    """Rows of sigmoid outputs ``A = sigmoid(Z)`` scaled to sum to 1.
-
-    A plain division where a row's sum is far from underflow; in log space
-    (a softmax of the log-sigmoids) for the rare rows whose every sigmoid is
-    tiny or 0, which the division would turn into NaN or imprecise values.
-    """
-    sums = A.sum(axis=1, keepdims=True)
-    safe = sums[:, 0] >= np.sqrt(np.finfo(A.dtype).tiny)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        P = A / sums
-    if not safe.all():
-        P[~safe] = Softmax().forward(Sigmoid().log_forward(Z[~safe]))
-    return P

@@ -38,9 +38,8 @@ Nothing here knows about scikit-learn.
 import numpy as np
 from scipy.sparse import issparse
 
-from .activations import engine_form as _activation_form
+from ._forms import activation_form, loss_form
 from .losses import L2Penalty
-from .losses import engine_form as _loss_form
 
 
 class Network:
@@ -73,11 +72,11 @@ class Network:
         self.hidden_activation = hidden_activation
         self.output_activation = output_activation
         # each layer's activation, in the form whose in-place methods it runs
-        hidden = _activation_form(hidden_activation)
+        hidden = activation_form(hidden_activation)
         self.activations = [hidden] * (len(coefs) - 1) + [
-            _activation_form(output_activation)
+            activation_form(output_activation)
         ]
-        self.loss = None if loss is None else _loss_form(loss)
+        self.loss = None if loss is None else loss_form(loss)
         # where the loss and the output activation cancel, dL/dZ is one step
         self.fused = loss is not None and self.loss.fuses_with(output_activation)
         self.alpha = alpha

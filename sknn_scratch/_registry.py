@@ -13,6 +13,7 @@ import inspect
 import warnings
 from importlib import metadata
 
+import numpy as np
 from sklearn.utils._param_validation import InvalidParameterError
 
 
@@ -307,3 +308,30 @@ def defines_own(obj, fast, *, over):
     if fast_owner is None or over_owner is None:
         return False
     return issubclass(fast_owner, over_owner)
+
+
+# ------------------------------------------ what a user's component returns
+
+
+def checked(component, method, value, shape, of="its input"):
+    """``value`` as an array of ``shape``, or an error naming ``component``.
+
+    A user's ``forward`` (or ``derivative``, ``gradient``) that returns a
+    scalar, a list of another length or an array of the wrong shape would
+    otherwise fail deep in numpy, or broadcast silently.
+    """
+    array = np.asarray(value)
+    if array.shape != shape or array.dtype.kind not in "fiub":
+        raise ValueError(
+            f"{component!r}.{method}() returned {type(value).__name__} of shape "
+            f"{array.shape} and dtype {array.dtype}; expected a numeric array of "
+            f"shape {shape}, the shape of {of}."
+        )
+    return array
+
+
+def copy_checked(component, method, value, out, scale=1.0, of="its input"):
+    """``out = scale * value``, ``value`` :func:`checked` against ``out``."""
+    array = checked(component, method, value, out.shape, of)
+    np.multiply(array, scale, out=out, casting="unsafe")
+    return out

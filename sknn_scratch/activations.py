@@ -4,29 +4,24 @@ The protocol, for built-ins and users' own objects alike:
 
 - ``forward(Z)`` returns ``A = f(Z)``, elementwise;
 - ``derivative(Z, A)`` returns ``f'(Z)``, given ``A = f(Z)`` (so sigmoid can
-  use the article's ``f'(x) = f(x) (1 - f(x))`` without recomputing ``f``).
+  use the article's ``f'(x) = f(x) (1 - f(x))`` without recomputing ``f``);
+- optionally ``backward(Z, A, grad)``, ``dL/dZ`` from ``grad = dL/dA``, for a
+  Jacobian that is not diagonal (softmax's).
 
-An activation may also define ``backward(Z, A, grad)`` returning
-``grad * f'(Z)``; softmax does, since its Jacobian is not diagonal.
+The training step (:mod:`sknn_scratch._network`) calls in-place forms, so
+that every layer works in buffers allocated once per fit:
+``forward_into(Z, out)`` writes ``f(Z)`` into ``out`` (which may be ``Z``),
+and ``times_derivative(delta, Z, A)`` multiplies ``delta`` by ``f'(Z)``,
+possibly overwriting ``Z`` and ``A``. Each built-in writes its formula once,
+in these; :class:`Activation` derives ``forward`` and ``derivative`` from
+them, or them from ``forward`` and ``derivative`` for a class that writes
+only the protocol (:mod:`sknn_scratch._forms` wraps a user's object likewise).
+A built-in also has ``scalar_forward`` and ``scalar_derivative`` for the
+loop on Python floats (:mod:`sknn_scratch._scalar`), ``log_forward`` for
+``predict_log_proba`` and ``onnx_ops`` for :mod:`sknn_scratch.onnx`.
 
-The training step (:mod:`sknn_scratch._network`) calls two in-place forms of
-these, so that every layer works in buffers allocated once per fit:
-
-- ``forward_into(Z, out)`` writes ``f(Z)`` into ``out`` (which may be ``Z``);
-- ``times_derivative(delta, Z, A)`` multiplies ``delta`` by ``f'(Z)`` in
-  place; it may overwrite ``Z`` and ``A``, which the step no longer needs.
-
-Each built-in writes its formula once, in these two methods; its
-``forward`` and ``derivative`` are derived from them by :class:`Activation`.
-A user's own object needs only ``forward`` and ``derivative``:
-:func:`engine_form` derives the in-place forms from them, so it trains in the
-same buffers as a built-in. Tiny networks trained one sample at a time run on
-Python floats (:mod:`sknn_scratch._scalar`), with each built-in's
-``scalar_forward`` and ``scalar_derivative``; a model leaves Python
-(:mod:`sknn_scratch.onnx`) with each activation's ``onnx_ops``.
-
-Every built-in is written to stay finite, without overflow warnings, for any
-finite input (``|Z|`` up to ``1e308``).
+Every built-in stays finite, without overflow warnings, for any finite input
+(``|Z|`` up to ``1e308``).
 """
 
 import math
@@ -34,7 +29,7 @@ import math
 import numpy as np
 from scipy.special import expit
 
-from ._registry import Component, Registry, defines_own, overrides
+from ._registry import Component, Registry, checked, copy_checked, overrides
 
 ACTIVATIONS = Registry(
     "activation", "sknn_scratch.activations", required=("forward", "derivative")
@@ -118,16 +113,20 @@ class Activation(Component):
             raise NotImplementedError(
                 f"{type(self).__name__} defines neither forward nor forward_into."
             )
-        return _copy_checked(self, "forward", self.forward(Z), out)
+        return copy_checked(self, "forward", self.forward(Z), out)
 
     def times_derivative(self, delta, Z, A):
         """``delta *= f'(Z)`` in place; ``Z`` and ``A`` may be overwritten."""
-        if not overrides(self, "derivative", Activation):
+        if overrides(self, "backward", Activation):
+            # a Jacobian that is not diagonal: the subclass's own chain rule
+            copy_checked(self, "backward", self.backward(Z, A, delta), delta)
+        elif overrides(self, "derivative", Activation):
+            delta *= checked(self, "derivative", self.derivative(Z, A), delta.shape)
+        else:
             raise NotImplementedError(
                 f"{type(self).__name__} defines neither derivative nor "
                 "times_derivative."
             )
-        delta *= _checked(self, "derivative", self.derivative(Z, A), delta.shape)
 
 
 def _float_array(Z):
@@ -135,79 +134,13 @@ def _float_array(Z):
     return Z if Z.dtype.kind == "f" else Z.astype(np.float64)
 
 
-def _checked(component, method, value, shape):
-    """``value`` as an array of ``shape``, or an error naming ``component``."""
-    array = np.asarray(value)
-    if array.shape != shape or array.dtype.kind not in "fiub":
-        raise ValueError(
-            f"{component!r}.{method}() returned "
-            f"{type(value).__name__} of shape {array.shape} and dtype {array.dtype}; "
-            f"expected a numeric array of shape {shape}, the shape of its input."
-        )
-    return array
-
-
-def _copy_checked(component, method, value, out):
-    np.copyto(out, _checked(component, method, value, out.shape), casting="unsafe")
-    return out
-
-
-class _Protocol(Activation):
-    """A user's activation, with the in-place forms derived from its protocol.
-
-    Used for any object whose ``forward`` or ``derivative`` is not the one
-    its in-place forms were written for (an object of the user's own class,
-    or a subclass of a built-in that redefines ``forward``).
-    """
-
-    def __init__(self, activation):
-        self.activation = activation
-
-    def __repr__(self):
-        return repr(self.activation)
-
-    def forward_into(self, Z, out):
-        return _copy_checked(
-            self.activation, "forward", self.activation.forward(Z), out
-        )
-
-    def times_derivative(self, delta, Z, A):
-        activation = self.activation
-        if overrides(activation, "backward", Activation):
-            # a Jacobian that is not diagonal: the user's own chain rule
-            grad = activation.backward(Z, A, delta)
-            _copy_checked(activation, "backward", grad, delta)
-        else:
-            delta *= _checked(
-                activation, "derivative", activation.derivative(Z, A), delta.shape
-            )
-
-
-def engine_form(activation):
-    """The object whose in-place forms the training step calls.
-
-    ``activation`` itself when its ``forward_into`` and ``times_derivative``
-    are written for its own ``forward`` and ``derivative`` (every built-in,
-    and a subclass that changes only parameters); otherwise a wrapper that
-    derives them from ``forward`` and ``derivative`` (or ``backward``).
-    """
-    if isinstance(activation, Activation) and all(
-        defines_own(activation, fast, over=protocol)
-        for fast, protocol in (
-            ("forward_into", "forward"),
-            ("times_derivative", "derivative"),
-            ("times_derivative", "backward"),
-        )
-    ):
-        return activation
-    return _Protocol(activation)
-
-
 def backward(activation, Z, A, grad):
     """``dL/dZ`` for any activation, built-in or a user's own."""
+    from ._forms import activation_form
+
     grad = np.array(grad, dtype=np.result_type(grad, np.float32))
     with np.errstate(over="ignore"):
-        engine_form(activation).times_derivative(grad, np.array(Z), np.array(A))
+        activation_form(activation).times_derivative(grad, np.array(Z), np.array(A))
     return grad
 
 
@@ -368,14 +301,11 @@ class LeakyReLU(Activation):
         delta *= slope
 
     def onnx_ops(self, X, dtype, op_version):
-        alpha = float(self.alpha)
         if dtype == np.float32:
-            return _onnx("LeakyRelu")(X, alpha=alpha, op_version=op_version)
-        # onnxruntime has no double LeakyRelu: z where z > 0, alpha z elsewhere
-        zero, slope = np.zeros(1, dtype), np.array([alpha], dtype)
-        positive = _onnx("Greater")(X, zero, op_version=op_version)
-        scaled = _onnx("Mul")(X, slope, op_version=op_version)
-        return _onnx("Where")(positive, X, scaled, op_version=op_version)
+            return _onnx("LeakyRelu")(X, alpha=float(self.alpha), op_version=op_version)
+        # onnxruntime has no double LeakyRelu
+        scaled = _onnx("Mul")(X, np.array([self.alpha], dtype), op_version=op_version)
+        return _onnx_positive_or(X, scaled, dtype, op_version)
 
     def scalar_forward(self, z):
         return z if z > 0.0 else self.alpha * z
@@ -424,18 +354,16 @@ class ELU(Activation):
         delta *= A
 
     def onnx_ops(self, X, dtype, op_version):
-        alpha = float(self.alpha)
         if dtype == np.float32:
-            return _onnx("Elu")(X, alpha=alpha, op_version=op_version)
-        # onnxruntime has no double Elu: alpha (e^min(z, 0) - 1) where z <= 0
-        zero, one = np.zeros(1, dtype), np.ones(1, dtype)
-        negative = _onnx("Min")(X, zero, op_version=op_version)
-        expm1 = _onnx("Sub")(
-            _onnx("Exp")(negative, op_version=op_version), one, op_version=op_version
+            return _onnx("Elu")(X, alpha=float(self.alpha), op_version=op_version)
+        # onnxruntime has no double Elu: alpha (e^min(z, 0) - 1) for z <= 0
+        negative = _onnx("Min")(X, np.zeros(1, dtype), op_version=op_version)
+        exp = _onnx("Exp")(negative, op_version=op_version)
+        expm1 = _onnx("Sub")(exp, np.ones(1, dtype), op_version=op_version)
+        scaled = _onnx("Mul")(
+            expm1, np.array([self.alpha], dtype), op_version=op_version
         )
-        scaled = _onnx("Mul")(expm1, np.array([alpha], dtype), op_version=op_version)
-        positive = _onnx("Greater")(X, zero, op_version=op_version)
-        return _onnx("Where")(positive, X, scaled, op_version=op_version)
+        return _onnx_positive_or(X, scaled, dtype, op_version)
 
     def scalar_forward(self, z):
         return z if z > 0.0 else self.alpha * math.expm1(z)
@@ -570,3 +498,9 @@ def _onnx(op_type):
     from skl2onnx.algebra import onnx_ops
 
     return getattr(onnx_ops, f"Onnx{op_type}")
+
+
+def _onnx_positive_or(X, negative, dtype, op_version):
+    """``z`` where ``z > 0``, ``negative`` elsewhere, as ONNX operators."""
+    positive = _onnx("Greater")(X, np.zeros(1, dtype), op_version=op_version)
+    return _onnx("Where")(positive, X, negative, op_version=op_version)

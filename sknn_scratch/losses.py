@@ -22,14 +22,15 @@ which compute the loss and write its gradient into a buffer in one pass:
   ``y_pred - y_true`` for log-loss after a sigmoid or softmax.
 
 :class:`Loss` derives the fast forms from ``loss`` and ``gradient``, or those
-from the fast forms, whichever a subclass writes; :func:`engine_form` does the
-same for a user's object that does not subclass it. The L2 penalty of the
+from the fast forms, whichever a subclass writes;
+:func:`sknn_scratch._forms.loss_form` does the same for a user's object that
+does not subclass it. The L2 penalty of the
 estimators' ``alpha`` is :class:`L2Penalty`.
 """
 
 import numpy as np
 
-from ._registry import Component, Registry, defines_own, overrides
+from ._registry import Component, Registry, copy_checked, overrides
 
 LOSSES = Registry("loss", "sknn_scratch.losses", required=("loss", "gradient"))
 
@@ -108,7 +109,8 @@ class Loss(Component):
         ``scale`` is a number or a column, one factor per sample (the training
         step's ``sample_weight / n``).
         """
-        _copy_checked(self, "gradient", self.gradient(y_true, y_pred), out, scale)
+        gradient = self.gradient(y_true, y_pred)
+        copy_checked(self, "gradient", gradient, out, scale, of="y_pred")
         return float(self.loss(y_true, y_pred, sample_weight))
 
     def fuses_with(self, activation):
@@ -145,65 +147,11 @@ def _arrays(y_true, y_pred):
     return y_true, y_pred, out
 
 
-def _copy_checked(component, method, value, out, scale=1.0):
-    array = np.asarray(value)
-    if array.shape != out.shape or array.dtype.kind not in "fiub":
-        raise ValueError(
-            f"{component!r}.{method}() returned {type(value).__name__} of shape "
-            f"{array.shape} and dtype {array.dtype}; expected a numeric array of "
-            f"shape {out.shape}, the shape of y_pred."
-        )
-    np.multiply(array, scale, out=out, casting="unsafe")
-    return out
-
-
 def _scaled(out, scale):
     """``out *= scale``, skipped for a scale of 1."""
     if not (isinstance(scale, float | int) and scale == 1):
         out *= scale
     return out
-
-
-class _Protocol(Loss):
-    """A user's loss, with the fast forms derived from ``loss`` and ``gradient``."""
-
-    def __init__(self, loss):
-        self.wrapped = loss
-
-    def __repr__(self):
-        return repr(self.wrapped)
-
-    def loss(self, y_true, y_pred, sample_weight=None):
-        return self.wrapped.loss(y_true, y_pred, sample_weight)
-
-    def gradient(self, y_true, y_pred):
-        return self.wrapped.gradient(y_true, y_pred)
-
-    def loss_and_gradient_into(self, y_true, y_pred, sample_weight, out, scale=1.0):
-        wrapped = self.wrapped
-        gradient = wrapped.gradient(y_true, y_pred)
-        _copy_checked(wrapped, "gradient", gradient, out, scale)
-        return float(wrapped.loss(y_true, y_pred, sample_weight))
-
-
-def engine_form(loss):
-    """The object whose fast forms the training step calls.
-
-    ``loss`` itself when its fast forms compute what its ``loss`` and
-    ``gradient`` do (every built-in, and a subclass that only changes
-    parameters); otherwise a wrapper deriving them from ``loss`` and
-    ``gradient``.
-    """
-    if isinstance(loss, Loss) and all(
-        not overrides(loss, fast, Loss) or defines_own(loss, fast, over=protocol)
-        for fast, protocol in (
-            ("loss_and_gradient_into", "loss"),
-            ("loss_and_gradient_into", "gradient"),
-            ("loss_and_output_delta_into", "gradient"),
-        )
-    ):
-        return loss
-    return _Protocol(loss)
 
 
 class L2Penalty(Component):

@@ -17,6 +17,7 @@ from sklearn.exceptions import ConvergenceWarning
 
 import sknn_scratch
 from sknn_scratch import ScratchMLPClassifier, ScratchMLPRegressor, _training
+from sknn_scratch._forms import activation_form as engine_form
 from sknn_scratch._network import Network
 from sknn_scratch.activations import (
     ELU,
@@ -26,7 +27,6 @@ from sknn_scratch.activations import (
     Sigmoid,
     Softplus,
     Tanh,
-    engine_form,
 )
 from sknn_scratch.losses import SquaredError
 from sknn_scratch.optimizers import SGD

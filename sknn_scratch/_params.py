@@ -1,0 +1,74 @@
+"""The estimators' parameters: their constraints, and two ready-made sets."""
+
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.utils._param_validation import HasMethods, Interval, Options
+
+
+def _component(kind_methods):
+    """Constraint: a registered name, or an object with these methods."""
+    return [str, HasMethods(list(kind_methods))] if kind_methods else [str, object]
+
+
+#: scikit-learn's parameter validation, before every fit
+PARAMETER_CONSTRAINTS = {
+    "hidden_layer_sizes": [
+        "array-like",
+        Interval(Integral, 1, None, closed="left"),
+    ],
+    "activation": _component(("forward", "derivative")),
+    "output_activation": [None] + _component(("forward", "derivative")),
+    "loss": _component(("loss", "gradient")),
+    "solver": [str, object],
+    "weight_init": [str, callable],
+    "alpha": [Interval(Real, 0, None, closed="left")],
+    "batch_size": [
+        None,
+        Options(str, {"auto"}),
+        Interval(Integral, 1, None, closed="left"),
+    ],
+    "learning_rate": _component(("learning_rate", "on_plateau")),
+    "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+    "power_t": [Interval(Real, 0, None, closed="left")],
+    "max_iter": [Interval(Integral, 1, None, closed="left")],
+    "shuffle": ["boolean"],
+    "random_state": ["random_state"],
+    "tol": [Interval(Real, 0, None, closed="left")],
+    "verbose": ["verbose"],
+    "warm_start": ["boolean"],
+    "momentum": [Interval(Real, 0, 1, closed="both")],
+    "nesterovs_momentum": ["boolean"],
+    "early_stopping": ["boolean"],
+    "validation_fraction": [Interval(Real, 0, 1, closed="left")],
+    "beta_1": [Interval(Real, 0, 1, closed="left")],
+    "beta_2": [Interval(Real, 0, 1, closed="left")],
+    "epsilon": [Interval(Real, 0, None, closed="neither")],
+    "n_iter_no_change": [
+        Interval(Integral, 1, None, closed="left"),
+        Options(Real, {np.inf}),
+    ],
+    "max_fun": [Interval(Integral, 1, None, closed="left")],
+    "progress_bar": ["boolean"],
+}
+
+
+#: The article's network and training, as parameters: two sigmoid hidden
+#: neurons, MSE, per-sample SGD in data order with eta = 0.1 for 1000 epochs,
+#: no penalty, weights drawn from a standard normal, and no early stop.
+ARTICLE_PARAMS = {
+    "hidden_layer_sizes": (2,),
+    "activation": "sigmoid",
+    "loss": "squared_error",
+    "solver": "sgd",
+    "learning_rate": "constant",
+    "learning_rate_init": 0.1,
+    "momentum": 0.0,
+    "alpha": 0.0,
+    "batch_size": 1,
+    "shuffle": False,
+    "max_iter": 1000,
+    "tol": 0.0,
+    "n_iter_no_change": np.inf,
+    "weight_init": "standard_normal",
+}

@@ -1,0 +1,65 @@
+"""A classifier's probabilities, from its output layer's sums and outputs.
+
+As scikit-learn's MLP: a softmax output is the probabilities; one sigmoid
+output is the probability of ``classes_[1]``; several sigmoids are each
+label's probability (multilabel) or, single-label, normalised to sum to 1.
+Any other output (a linear one, for the hinge loss) is mapped from the
+loss's target range to ``[0, 1]``, then normalised.
+"""
+
+import numpy as np
+
+from .activations import Sigmoid, Softmax
+
+
+def probabilities(estimator, Z, A):
+    """``predict_proba`` of a fitted classifier, from ``Z`` and ``A = f(Z)``."""
+    activation = estimator.output_activation_
+    single_label = not estimator._is_multilabel()
+    if isinstance(activation, Softmax):
+        P = A
+    elif isinstance(activation, Sigmoid):
+        P = A
+        if estimator.n_outputs_ > 1 and single_label:
+            P = normalised_sigmoids(Z, A)
+    else:
+        low, high = getattr(estimator.loss_function_, "target_range", (0, 1))
+        P = np.clip((A - low) / (high - low), 0, 1)
+        if estimator.n_outputs_ > 1 and single_label:
+            sums = P.sum(axis=1, keepdims=True)
+            P = np.where(sums > 0, P / np.where(sums > 0, sums, 1), 1 / P.shape[1])
+    if estimator.n_outputs_ == 1 and single_label:
+        p = P[:, 0]
+        P = np.column_stack([1 - p, p])
+    return P
+
+
+def log_probabilities(estimator, Z, A):
+    """``predict_log_proba``, computed without underflow to -inf where it can."""
+    activation = estimator.output_activation_
+    if isinstance(activation, Sigmoid) and not estimator._is_multilabel():
+        if estimator.n_outputs_ == 1:
+            # log(1 - sigmoid(z)) is log sigmoid(-z)
+            return activation.log_forward(np.column_stack([-Z[:, 0], Z[:, 0]]))
+        # the normalised sigmoids: a softmax of their logs
+        return Softmax().log_forward(activation.log_forward(Z))
+    if isinstance(activation, Sigmoid | Softmax):
+        return activation.log_forward(Z)
+    with np.errstate(divide="ignore"):
+        return np.log(probabilities(estimator, Z, A))
+
+
+def normalised_sigmoids(Z, A):
+    """Rows of sigmoid outputs ``A = sigmoid(Z)`` scaled to sum to 1.
+
+    A plain division where a row's sum is far from underflow; in log space
+    (a softmax of the log-sigmoids) for the rare rows whose every sigmoid is
+    tiny or 0, which the division would turn into NaN or imprecise values.
+    """
+    sums = A.sum(axis=1, keepdims=True)
+    safe = sums[:, 0] >= np.sqrt(np.finfo(A.dtype).tiny)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        P = A / sums
+    if not safe.all():
+        P[~safe] = Softmax().forward(Sigmoid().log_forward(Z[~safe]))
+    return P
