@@ -16,12 +16,22 @@ import math
 from numbers import Integral
 
 import numpy as np
-from sklearn.base import BaseEstimator, _fit_context
+from sklearn.base import (
+    BaseEstimator,
+    ClassNamePrefixFeaturesOutMixin,
+    TransformerMixin,
+    _fit_context,
+)
 from sklearn.model_selection import train_test_split
 from sklearn.utils._chunking import get_chunk_n_rows
-from sklearn.utils.validation import _check_sample_weight, validate_data
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    validate_data,
+)
 
 from . import _stopping
+from ._callbacks import CallbackSupportMixin, end_fit, fit_context
 from ._checkpoint import ADVICE, NON_FINITE_MESSAGE, OVERFLOW_MESSAGE
 from ._network import Network
 from ._params import PARAMETER_CONSTRAINTS
@@ -39,7 +49,12 @@ from .schedules import SCHEDULES
 PREDICT_CHUNK_ROWS = 256
 
 
-class BaseScratchMLP(BaseEstimator):
+class BaseScratchMLP(
+    CallbackSupportMixin,
+    ClassNamePrefixFeaturesOutMixin,
+    TransformerMixin,
+    BaseEstimator,
+):
     """Base class of :class:`ScratchMLPClassifier` and :class:`ScratchMLPRegressor`.
 
     Not to be used directly. A subclass provides ``_validate_input``,
@@ -131,8 +146,13 @@ class BaseScratchMLP(BaseEstimator):
         )
         # the network trains its own copy, in place: these become the model's
         self.coefs_, self.intercepts_ = network.coefs, network.intercepts
+        epochs = (1 if incremental else self.max_iter) if stochastic else 0
+        task = "partial_fit" if incremental else "fit"
+        context = fit_context(self, task, epochs, X, y_original)
         if stochastic:
-            fit_stochastic(self, network, X, Y, y_original, sample_weight, incremental)
+            fit_stochastic(
+                self, network, X, Y, y_original, sample_weight, incremental, context
+            )
         else:
             self._fit_full_batch(network, X, Y, sample_weight)
 
@@ -143,6 +163,7 @@ class BaseScratchMLP(BaseEstimator):
         checked = stochastic and not self.early_stopping
         if not incremental and not checked and not self._outputs_finite(X):
             raise ValueError(OVERFLOW_MESSAGE + " " + ADVICE)
+        end_fit(context, self, X, y_original)
         return self
 
     def _in_weights_dtype(self, X, first_pass):
@@ -326,21 +347,20 @@ class BaseScratchMLP(BaseEstimator):
 
     # ------------------------------------------------------------- predict
 
-    def _network(self, X):
+    def _network(self, X, layers=None):
         """The fitted network, and ``X``, in one float dtype, for prediction.
 
         The weights' dtype and ``X``'s, promoted (weights a user assigned may
-        be integers; float32 data meets float64 weights).
+        be integers; float32 data meets float64 weights). ``layers``: only the
+        first ones (the hidden layers, for :meth:`transform`).
         """
-        params = [*self.coefs_, *self.intercepts_]
-        dtype = np.result_type(X.dtype, *params, np.float32)
-        coefs, intercepts = self.coefs_, self.intercepts_
-        if any(p.dtype != dtype for p in params):
+        coefs, intercepts = self.coefs_[:layers], self.intercepts_[:layers]
+        dtype = np.result_type(X.dtype, *coefs, *intercepts, np.float32)
+        if any(p.dtype != dtype for p in [*coefs, *intercepts]):
             coefs = [np.asarray(W, dtype=dtype) for W in coefs]
             intercepts = [np.asarray(b, dtype=dtype) for b in intercepts]
-        network = Network(
-            coefs, intercepts, self.hidden_activation_, self.output_activation_
-        )
+        last = self.output_activation_ if layers is None else self.hidden_activation_
+        network = Network(coefs, intercepts, self.hidden_activation_, last)
         return network, X.astype(dtype, copy=False)
 
     def _chunk_rows(self, X):
@@ -362,17 +382,55 @@ class BaseScratchMLP(BaseEstimator):
 
         Returns the output layer's sums ``Z`` and outputs ``A``.
         """
-        if not _plainly_valid(self, X):
-            X = validate_data(
-                self,
-                X,
-                accept_sparse=["csr", "csc"],
-                dtype=(np.float64, np.float32),
-                reset=False,
-            )
-        network, X = self._network(X)
+        network, X = self._network(self._validated(X))
         with np.errstate(over="ignore", invalid="ignore"):
             return network.feedforward(X, self._chunk_rows(X))
+
+    def _validated(self, X):
+        if _plainly_valid(self, X):
+            return X
+        return validate_data(
+            self,
+            X,
+            accept_sparse=["csr", "csc"],
+            dtype=(np.float64, np.float32),
+            reset=False,
+        )
+
+    def transform(self, X):
+        """The learned features: the outputs of the last hidden layer.
+
+        What the output layer sees for each sample, so that a fitted network
+        can be the feature-extraction step of a ``Pipeline``. For a network
+        without hidden layers, the inputs themselves.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+
+        Returns
+        -------
+        X_new : ndarray of shape (n_samples, hidden_layer_sizes[-1])
+            The last hidden layer's outputs.
+        """
+        check_is_fitted(self)
+        X = self._validated(X)
+        if len(self.coefs_) == 1:
+            dtype = np.result_type(X.dtype, np.float32)
+            return (
+                X.toarray().astype(dtype)
+                if hasattr(X, "toarray")
+                else X.astype(dtype, copy=True)
+            )
+        network, X = self._network(X, layers=-1)
+        with np.errstate(over="ignore", invalid="ignore"):
+            return network.feedforward(X, self._chunk_rows(X))[1]
+
+    @property
+    def _n_features_out(self):
+        """The width of the last hidden layer (for get_feature_names_out)."""
+        return self.coefs_[-1].shape[0]
 
     def _outputs_finite(self, X):
         """True if the fitted network's outputs on ``X`` are all finite."""

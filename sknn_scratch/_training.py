@@ -14,6 +14,7 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import gen_batches
 
+from ._callbacks import EpochTasks
 from ._checkpoint import (
     DIVERGENCE_ADVICE,
     NON_FINITE_MESSAGE,
@@ -130,7 +131,7 @@ class BatchEpochs(ArrayCheckpoint):
         return X_batch, Y_batch
 
 
-def fit_stochastic(est, network, X, Y, y, sample_weight, incremental):
+def fit_stochastic(est, network, X, Y, y, sample_weight, incremental, context):
     """Train ``est``'s network by epochs of mini-batches (``partial_fit``: one).
 
     Parameters
@@ -143,6 +144,7 @@ def fit_stochastic(est, network, X, Y, y, sample_weight, incremental):
     sample_weight : ndarray or None
     incremental : bool
         ``partial_fit``: one epoch, the optimizer's state kept.
+    context : the callbacks' context of this fit (see :mod:`sknn_scratch._callbacks`)
     """
     if est.early_stopping and incremental:
         raise ValueError("partial_fit does not support early_stopping=True")
@@ -150,6 +152,8 @@ def fit_stochastic(est, network, X, Y, y, sample_weight, incremental):
         est.optimizer_.initialize(network.params_for(est.optimizer_)[0])
         est._optimizer_ready = True
         est._learning_rate = float(est.learning_rate_init)
+    # the callbacks see the data fit was given, not the validation split's
+    tasks = EpochTasks.of(est, context, X, y, lambda: runner.sync())
     validation = None
     if est.early_stopping:
         X, X_val, Y, Y_val, y_val, sample_weight, sw_val = est._split_validation(
@@ -170,13 +174,19 @@ def fit_stochastic(est, network, X, Y, y, sample_weight, incremental):
         ) as progress,
     ):
         for _ in range(est.max_iter):
+            if tasks is not None:
+                tasks.begin()
             order = est._rng.permutation(X.shape[0]) if est.shuffle else None
             # (a new permutation of the samples, not of the last epoch's
             # order: then fit's epochs equal as many partial_fit calls)
             accumulated = runner.run(
                 order, sample_weight, est._learning_rate, interrupt
             )
-            if epochs.end(accumulated, interrupt, rule, progress):
+            stop = epochs.end(accumulated, interrupt, rule, progress)
+            # a callback that returns True stops training after this epoch
+            if tasks is not None and tasks.end():
+                stop = True
+            if stop:
                 break
     runner.sync()
     rule.finish()
