@@ -1,7 +1,7 @@
 """sknn_scratch: the article's neural network, from scratch, for scikit-learn."""
 
 from ._classifier import ScratchMLPClassifier
-from ._params import ARTICLE_PARAMS
+from ._params import ARTICLE_PARAMS, SKLEARN_PARAMS, SKLEARN_REGRESSOR_PARAMS
 from ._persistence import trusted_types
 from ._regressor import ScratchMLPRegressor
 from .activations import register_activation
@@ -15,6 +15,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     "ARTICLE_PARAMS",
+    "SKLEARN_PARAMS",
+    "SKLEARN_REGRESSOR_PARAMS",
     "ScratchMLPClassifier",
     "ScratchMLPRegressor",
     "__version__",

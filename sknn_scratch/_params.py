@@ -72,3 +72,35 @@ ARTICLE_PARAMS = {
     "n_iter_no_change": np.inf,
     "weight_init": "standard_normal",
 }
+
+#: scikit-learn's MLPClassifier, by default: ReLU, Adam at 0.001, log-loss
+#: (softmax outputs), batches of min(200, n), 200 epochs, stop after 10
+#: without an improvement of 1e-4; Glorot-uniform weights, as ours draw them.
+#: ``ScratchMLPClassifier(**SKLEARN_PARAMS)`` trains as MLPClassifier() does,
+#: with this package's extras (class_weight, callbacks, ONNX, components).
+SKLEARN_PARAMS = {
+    "hidden_layer_sizes": (100,),
+    "activation": "relu",
+    "loss": "log_loss",
+    "solver": "adam",
+    "learning_rate": "constant",
+    "learning_rate_init": 0.001,
+    "momentum": 0.9,
+    "alpha": 1e-4,
+    "batch_size": "auto",
+    "shuffle": True,
+    "max_iter": 200,
+    "tol": 1e-4,
+    "n_iter_no_change": 10,
+    "weight_init": "glorot_uniform",
+}
+
+#: scikit-learn's MLPRegressor, by default. Its loss is half the mean squared
+#: error; ours (the article's) has no 1/2, so the same minimum and the same
+#: Adam steps need twice its alpha and tol (see the FAQ).
+SKLEARN_REGRESSOR_PARAMS = {
+    **SKLEARN_PARAMS,
+    "loss": "squared_error",
+    "alpha": 2e-4,
+    "tol": 2e-4,
+}
