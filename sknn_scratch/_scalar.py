@@ -21,6 +21,7 @@ import ast
 import builtins
 import functools
 import inspect
+import linecache
 import math
 import textwrap
 import types
@@ -258,7 +259,10 @@ def _compiled(source, shape):
     source costs more than an epoch of the article's four people.
     """
     namespace = {}
-    exec(compile(source, f"<sknn_scratch epoch {shape}>", "exec"), namespace)
+    filename = f"<sknn_scratch epoch {shape}>"
+    exec(compile(source, filename, "exec"), namespace)
+    # a debugger (or a traceback) shows the generated lines
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     return namespace["epoch"]
 
 
