@@ -20,7 +20,7 @@ from sknn_scratch import (  # noqa: E402
 
 EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.py"))
 # examples that show an optional extra are skipped when it is not installed
-OPTIONAL_MODULES = {"dask", "distributed", "skops", "tqdm"}
+OPTIONAL_MODULES = {"dask", "dask_ml", "distributed", "skops", "tqdm"}
 REGISTRIES = [
     activations.ACTIVATIONS,
     losses.LOSSES,
