@@ -29,8 +29,10 @@ ROOT = Path(__file__).parent.parent
 DOCS = ROOT / "docs"
 PAGES = sorted(DOCS.glob("*.rst"))
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
-# optional packages some pages use (all in the test extra)
-OPTIONAL_MODULES = ["skops", "matplotlib", "onnxruntime"]
+# optional packages some pages' examples import (all in the test extra)
+OPTIONAL_MODULES = {"dask", "dask_ml", "matplotlib", "onnxruntime", "skl2onnx", "skops"}
+# the package an example imports: `>>> import a.b as c` or `>>> from a.b import c`
+DOCTEST_IMPORT = re.compile(r"^\s*>>> +(?:import|from) +(\w+)", flags=re.M)
 
 
 def test_the_pages_are_there():
@@ -67,12 +69,36 @@ def isolated_registries():
         registry._factories.update(factories)
 
 
+def _optional_imports(text):
+    """The optional packages that a page's examples import.
+
+    Only the examples run (``>>>`` lines); a ``code-block`` shows code
+    without running it, so its imports need nothing installed.
+    """
+    return set(DOCTEST_IMPORT.findall(text)) & OPTIONAL_MODULES
+
+
+def test_the_skip_check_finds_what_a_pages_examples_import():
+    page = """
+    >>> import dask.array as da
+    >>> from dask_ml.wrappers import Incremental
+    >>> import numpy as np
+    >>> from skl2onnx.algebra.onnx_ops import OnnxMul
+
+    .. code-block:: python
+
+       import skops.io as sio
+    """
+    assert _optional_imports(page) == {"dask", "dask_ml", "skl2onnx"}
+    assert _optional_imports(">>> import dask_ml") == {"dask_ml"}
+    assert _optional_imports(">>> import daskish\n>>> x = 'import skops'") == set()
+
+
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.stem)
 def test_page_examples_print_what_the_page_shows(page, isolated_registries):
-    text = page.read_text()
-    for module in OPTIONAL_MODULES:
-        if f"import {module}" in text and importlib.util.find_spec(module) is None:
-            pytest.skip(f"{page.name} shows {module}, which is not installed")
+    for module in sorted(_optional_imports(page.read_text())):
+        if importlib.util.find_spec(module) is None:
+            pytest.skip(f"{page.name} runs {module}, which is not installed")
     with warnings.catch_warnings():
         # pages that train briefly say so; the warning is not part of the output
         warnings.simplefilter("ignore", ConvergenceWarning)
