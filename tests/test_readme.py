@@ -42,6 +42,12 @@ def test_each_python_example_runs_on_its_own(capsys):
     assert search.best_score_ > 0.9
     clf = next(ns["clf"] for ns in namespaces if "clf" in ns)
     assert clf.get_params()["batch_size"] == 1
+    # MLPClassifier's defaults with an extra: trained and scored on every fold
+    like_sklearn = next(ns for ns in namespaces if "SKLEARN_PARAMS" in ns)
+    params = like_sklearn["net"].get_params()
+    assert params.items() >= like_sklearn["SKLEARN_PARAMS"].items()
+    assert params["class_weight"] == "balanced"
+    assert len(like_sklearn["scores"]) == 3 and like_sklearn["scores"].mean() > 0.9
 
 
 @pytest.mark.parametrize(
