@@ -1,5 +1,6 @@
 """sknn_scratch: the article's neural network, from scratch, for scikit-learn."""
 
+from ._array import array_namespace, move_estimator_to
 from ._classifier import ScratchMLPClassifier
 from ._params import ARTICLE_PARAMS, SKLEARN_PARAMS, SKLEARN_REGRESSOR_PARAMS
 from ._persistence import trusted_types
@@ -20,7 +21,9 @@ __all__ = [
     "ScratchMLPClassifier",
     "ScratchMLPRegressor",
     "__version__",
+    "array_namespace",
     "check_gradients",
+    "move_estimator_to",
     "register_activation",
     "register_initializer",
     "register_loss",

@@ -13,6 +13,7 @@ score.
 
 import functools
 import math
+import weakref
 from numbers import Integral
 
 import numpy as np
@@ -23,6 +24,7 @@ from sklearn.base import (
     _fit_context,
 )
 from sklearn.model_selection import train_test_split
+from sklearn.utils._array_api import check_same_namespace
 from sklearn.utils._chunking import get_chunk_n_rows
 from sklearn.utils.validation import (
     _check_sample_weight,
@@ -31,6 +33,14 @@ from sklearn.utils.validation import (
 )
 
 from . import _stopping
+from ._array import (
+    backend_of,
+    convert_arrays,
+    float_dtypes,
+    to_numpy,
+    unwrap,
+    wrapped,
+)
 from ._callbacks import CallbackSupportMixin, end_fit, fit_context
 from ._checkpoint import ADVICE, NON_FINITE_MESSAGE, OVERFLOW_MESSAGE
 from ._network import Network
@@ -123,18 +133,26 @@ class BaseScratchMLP(
             not self.warm_start and not incremental
         )
         X, Y, y_original = self._validate_input(X, y, incremental, reset=first_pass)
-        X = self._in_weights_dtype(X, first_pass)
+        # numpy, or the namespace and device of the input's own library
+        backend = backend_of(X)
+        X = self._in_weights_dtype(X, first_pass, backend)
+        dtype = wrapped(X).dtype  # numpy's name for it
         sample_weight = self._sample_weight(X, y_original, sample_weight, incremental)
         self._resolve_components(Y, keep_optimizer=incremental and not first_pass)
         stochastic = _is_stochastic(self.optimizer_)
         # (0/1 class targets may stay boolean for the stochastic loop, which
         # casts each batch: an eighth of the memory of float64 targets)
-        Y = self._encode_targets(Y, X.dtype, compact=stochastic)
+        Y = self._encode_targets(Y, dtype, compact=stochastic and backend.is_numpy)
         layer_units = [X.shape[1], *hidden_layer_sizes, Y.shape[1]]
         if first_pass:
-            self._initialize(Y, layer_units, X.dtype)
+            self._initialize(Y, layer_units, dtype, backend)
         else:
-            self._check_weights(layer_units, X.dtype)
+            self._check_weights(layer_units, dtype, backend)
+        if not backend.is_numpy:
+            # targets and weights, made in numpy, join X on its device
+            Y = unwrap(backend.asarray(Y, dtype))
+            if sample_weight is not None:
+                sample_weight = unwrap(backend.asarray(sample_weight, dtype))
 
         network = Network(
             self.coefs_,
@@ -145,7 +163,8 @@ class BaseScratchMLP(
             alpha=self.alpha,
         )
         # the network trains its own copy, in place: these become the model's
-        self.coefs_, self.intercepts_ = network.coefs, network.intercepts
+        self.coefs_ = [unwrap(W) for W in network.coefs]
+        self.intercepts_ = [unwrap(b) for b in network.intercepts]
         epochs = (1 if incremental else self.max_iter) if stochastic else 0
         task = "partial_fit" if incremental else "fit"
         context = fit_context(self, task, epochs, X, y_original)
@@ -156,7 +175,8 @@ class BaseScratchMLP(
         else:
             self._fit_full_batch(network, X, Y, sample_weight)
 
-        if not all(np.isfinite(w).all() for w in self.coefs_ + self.intercepts_):
+        params = self.coefs_ + self.intercepts_
+        if not all(np.isfinite(wrapped(w)).all() for w in params):
             raise ValueError(NON_FINITE_MESSAGE)
         # (the stochastic solvers check this themselves, with weights to go
         # back to; with early stopping the best epoch's weights stand)
@@ -166,21 +186,30 @@ class BaseScratchMLP(
         end_fit(context, self, X, y_original)
         return self
 
-    def _in_weights_dtype(self, X, first_pass):
+    def _in_weights_dtype(self, X, first_pass, backend):
         """As MLPClassifier: the first fit fixes the weights' dtype, and later
         data (warm_start, partial_fit) trains in it."""
-        dtype = None if first_pass else getattr(self.coefs_[0], "dtype", None)
-        if dtype in (np.float32, np.float64):
-            return X.astype(dtype, copy=False)
-        return X
+        if first_pass or not hasattr(self.coefs_[0], "dtype"):
+            return X
+        dtype = wrapped(self.coefs_[0]).dtype
+        if dtype not in (np.float32, np.float64) or wrapped(X).dtype == dtype:
+            return X
+        if backend.is_numpy:
+            return X.astype(dtype)
+        return unwrap(backend.asarray(X, dtype))
 
     def _sample_weight(self, X, y, sample_weight, incremental):
         """``sample_weight`` checked, times the classes' weights if any."""
         if sample_weight is not None:
             # the loss is divided by the sum of weights: a negative weight
-            # would make it unbounded below
+            # would make it unbounded below (checked in numpy: the weights
+            # join X's library with the targets)
+            dtype = wrapped(X).dtype
             sample_weight = _check_sample_weight(
-                sample_weight, X, dtype=X.dtype, ensure_non_negative=True
+                to_numpy(sample_weight),
+                np.empty((X.shape[0], 0), dtype),
+                dtype=dtype,
+                ensure_non_negative=True,
             )
         sample_weight = self._combine_weights(y, sample_weight, incremental)
         if sample_weight is not None and not np.any(sample_weight):
@@ -242,8 +271,12 @@ class BaseScratchMLP(
 
     # ------------------------------------------------------- initialization
 
-    def _initialize(self, Y, layer_units, dtype):
-        """Set every fitted attribute for a first fit, as MLPClassifier does."""
+    def _initialize(self, Y, layer_units, dtype, backend):
+        """Set every fitted attribute for a first fit, as MLPClassifier does.
+
+        The weights are drawn with numpy, whatever the input's library: the
+        same ``random_state`` starts from the same weights everywhere.
+        """
         self._rng = _fresh_random_state(self.random_state)
         self.n_iter_ = 0
         self.t_ = 0
@@ -255,22 +288,24 @@ class BaseScratchMLP(
             W, b = self.weight_init_(
                 fan_in, fan_out, self._rng, self.hidden_activation_
             )
-            self.coefs_.append(np.asarray(W, dtype=dtype).reshape(fan_in, fan_out))
-            self.intercepts_.append(np.asarray(b, dtype=dtype).reshape(fan_out))
+            W = np.asarray(W, dtype=dtype).reshape(fan_in, fan_out)
+            b = np.asarray(b, dtype=dtype).reshape(fan_out)
+            self.coefs_.append(unwrap(backend.asarray(W)))
+            self.intercepts_.append(unwrap(backend.asarray(b)))
         self.loss_curve_ = []
         self.validation_loss_curve_ = None
         _stopping.start(self)
         self._optimizer_ready = False
 
-    def _check_weights(self, layer_units, dtype):
+    def _check_weights(self, layer_units, dtype, backend):
         """Take over ``coefs_``/``intercepts_`` (maybe set by the user) to train.
 
         They are copied, so arrays a user assigned are never changed in place.
         """
         expected = list(zip(layer_units[:-1], layer_units[1:]))
         coefs, intercepts = list(self.coefs_), list(self.intercepts_)
-        shapes = [np.shape(W) for W in coefs]
-        bias_shapes = [np.shape(b) for b in intercepts]
+        shapes = [tuple(wrapped(W).shape) for W in coefs]
+        bias_shapes = [tuple(wrapped(b).shape) for b in intercepts]
         if shapes != expected or bias_shapes != [(n,) for _, n in expected]:
             raise ValueError(
                 "The network's weights do not fit this data and these "
@@ -278,8 +313,12 @@ class BaseScratchMLP(
                 f"intercepts_ shapes {[(n,) for _, n in expected]}, got {shapes} "
                 f"and {bias_shapes}. Fit again without warm_start."
             )
-        self.coefs_ = [np.array(W, dtype=dtype) for W in coefs]
-        self.intercepts_ = [np.array(b, dtype=dtype) for b in intercepts]
+        if backend.is_numpy:
+            self.coefs_ = [np.array(W, dtype=dtype) for W in coefs]
+            self.intercepts_ = [np.array(b, dtype=dtype) for b in intercepts]
+        else:
+            self.coefs_ = [unwrap(backend.asarray(W, dtype)) for W in coefs]
+            self.intercepts_ = [unwrap(backend.asarray(b, dtype)) for b in intercepts]
         self.n_layers_ = len(layer_units)
         self.out_activation_ = _name_of(self.output_activation_, self.output_activation)
         _stopping.carry_on(self)
@@ -321,7 +360,7 @@ class BaseScratchMLP(
                 f"{X.shape[0]} training samples as a validation set: {exc}"
             ) from exc
         X_train, X_val, Y_train, Y_val, _, y_val = split[:6]
-        Y_val = Y_val.astype(X.dtype, copy=False)
+        Y_val = unwrap(wrapped(Y_val).astype(wrapped(X).dtype))
         sw_train, sw_val = (None, None) if sample_weight is None else split[6:]
         if X_val.shape[0] < 2:
             raise ValueError(
@@ -333,14 +372,15 @@ class BaseScratchMLP(
     def _fit_full_batch(self, network, X, Y, sample_weight):
         x, n_iter, loss = self.optimizer_.minimize(
             functools.partial(_objective, network, X, Y, sample_weight),
-            network.pack(network.params),
+            network.pack(),
             max_iter=self.max_iter,
             tol=self.tol,
             max_fun=self.max_fun,
             verbose=self.verbose,
         )
         network.unpack(x)
-        self.coefs_, self.intercepts_ = network.coefs, network.intercepts
+        self.coefs_ = [unwrap(W) for W in network.coefs]
+        self.intercepts_ = [unwrap(b) for b in network.intercepts]
         self.n_iter_ = int(n_iter)
         self.loss_ = float(loss)
         self.t_ += X.shape[0] * self.n_iter_
@@ -355,13 +395,21 @@ class BaseScratchMLP(
         first ones (the hidden layers, for :meth:`transform`).
         """
         coefs, intercepts = self.coefs_[:layers], self.intercepts_[:layers]
-        dtype = np.result_type(X.dtype, *coefs, *intercepts, np.float32)
-        if any(p.dtype != dtype for p in [*coefs, *intercepts]):
-            coefs = [np.asarray(W, dtype=dtype) for W in coefs]
-            intercepts = [np.asarray(b, dtype=dtype) for b in intercepts]
         last = self.output_activation_ if layers is None else self.hidden_activation_
+        if type(X) is np.ndarray and all(
+            type(a) is np.ndarray and a.dtype == X.dtype for a in (*coefs, *intercepts)
+        ):  # the common case, settled without wrapping anything
+            return _prediction_network(self, coefs, intercepts, last), X
+        arrays = [wrapped(a) for a in (X, *coefs, *intercepts)]
+        dtype = np.result_type(*(a.dtype for a in arrays), np.float32)
+        backend = backend_of(X)
+        if any(a.dtype != dtype for a in arrays[1:]):
+            coefs = [unwrap(backend.asarray(W, dtype)) for W in coefs]
+            intercepts = [unwrap(backend.asarray(b, dtype)) for b in intercepts]
         network = Network(coefs, intercepts, self.hidden_activation_, last)
-        return network, X.astype(dtype, copy=False)
+        if arrays[0].dtype != dtype:
+            X = X.astype(dtype) if backend.is_numpy else backend.asarray(X, dtype)
+        return network, X
 
     def _chunk_rows(self, X):
         """Rows per chunk of prediction: memory-bounded, and cache-sized."""
@@ -373,29 +421,53 @@ class BaseScratchMLP(
         # sums Z, its outputs f(Z) and the temporaries of an activation's
         # expression (a user's f may well make two)
         widest = max(W.shape[1] for W in self.coefs_)
-        row_bytes = 5 * X.dtype.itemsize * widest
+        row_bytes = 5 * wrapped(X).dtype.itemsize * widest
         chunk = get_chunk_n_rows(row_bytes, max_n_rows=n_rows) or 1
         return min(chunk, PREDICT_CHUNK_ROWS)
 
-    def _forward(self, X):
+    def _forward(self, X, method="predict"):
         """Validated ``X`` through the fitted network, in memory-bounded chunks.
 
-        Returns the output layer's sums ``Z`` and outputs ``A``.
+        Returns the output layer's sums ``Z`` and outputs ``A`` (of ``X``'s
+        library: numpy's, or wrapped, see :mod:`sknn_scratch._array`).
         """
-        network, X = self._network(self._validated(X))
+        network, X = self._network(self._validated(X, method))
         with np.errstate(over="ignore", invalid="ignore"):
             return network.feedforward(X, self._chunk_rows(X))
 
-    def _validated(self, X):
+    def _validated(self, X, method="predict"):
         if _plainly_valid(self, X):
             return X
-        return validate_data(
+        X = validate_data(
             self,
             X,
             accept_sparse=["csr", "csc"],
-            dtype=(np.float64, np.float32),
+            dtype=float_dtypes(X),
             reset=False,
         )
+        # arrays of the library fit was given (scikit-learn's message)
+        check_same_namespace(X, self, attribute="_fitted_array", method=method)
+        return X
+
+    def __sklearn_array_api_convert__(self, converter):
+        """This estimator with its arrays converted (scikit-learn's hook)."""
+
+        def convert(array):
+            # labels that are not numbers (strings) stay in numpy
+            if (
+                getattr(array, "dtype", None) is not None
+                and wrapped(array).dtype.kind not in "biuf"
+            ):
+                return array
+            return converter(array)
+
+        names = ("coefs_", "intercepts_", "classes_", "_best_coefs", "_best_intercepts")
+        return convert_arrays(self, convert, names)
+
+    @property
+    def _fitted_array(self):
+        """An array of the fitted network, for its library and device."""
+        return self.intercepts_[-1]
 
     def transform(self, X):
         """The learned features: the outputs of the last hidden layer.
@@ -415,17 +487,15 @@ class BaseScratchMLP(
             The last hidden layer's outputs.
         """
         check_is_fitted(self)
-        X = self._validated(X)
+        X = self._validated(X, "transform")
         if len(self.coefs_) == 1:
-            dtype = np.result_type(X.dtype, np.float32)
-            return (
-                X.toarray().astype(dtype)
-                if hasattr(X, "toarray")
-                else X.astype(dtype, copy=True)
-            )
+            if hasattr(X, "toarray"):
+                X = X.toarray()
+            dtype = np.result_type(wrapped(X).dtype, np.float32)
+            return unwrap(wrapped(X).astype(dtype))
         network, X = self._network(X, layers=-1)
         with np.errstate(over="ignore", invalid="ignore"):
-            return network.feedforward(X, self._chunk_rows(X))[1]
+            return unwrap(network.feedforward(X, self._chunk_rows(X))[1])
 
     @property
     def _n_features_out(self):
@@ -441,7 +511,33 @@ class BaseScratchMLP(
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
+        # PyTorch, CuPy and array-api-strict arrays train where they are
+        tags.array_api_support = True
         return tags
+
+
+#: each estimator's last prediction network, and what it was built from:
+#: building one costs more than predicting a row. Kept beside the estimator,
+#: not in it (predict must not change an estimator), and the network holds
+#: references to the arrays (no copy), so changing them in place shows.
+_PREDICTION_NETWORKS = weakref.WeakKeyDictionary()
+
+
+def _prediction_network(estimator, coefs, intercepts, output_activation):
+    parts = (*coefs, *intercepts, estimator.hidden_activation_, output_activation)
+    # (the cached network keeps its arrays alive: their ids stay theirs)
+    key = tuple(map(id, parts))
+    cached = _PREDICTION_NETWORKS.get(estimator)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    network = Network(
+        coefs, intercepts, estimator.hidden_activation_, output_activation
+    )
+    try:
+        _PREDICTION_NETWORKS[estimator] = (key, network)
+    except TypeError:  # an estimator that cannot be weakly referenced
+        pass
+    return network
 
 
 def _objective(network, X, Y, sample_weight, vector):
@@ -468,6 +564,8 @@ def _plainly_valid(estimator, X):
         and X.shape[0] > 0
         and X.shape[1] == getattr(estimator, "n_features_in_", None)
         and not hasattr(estimator, "feature_names_in_")
+        # fitted on numpy too (else scikit-learn's namespace check decides)
+        and type(estimator.intercepts_[-1]) is np.ndarray
         # a finite sum means no inf or nan (else validate_data decides)
         and math.isfinite(X.sum())
     )

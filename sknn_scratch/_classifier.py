@@ -15,6 +15,7 @@ from sklearn.utils.multiclass import (
 )
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
+from ._array import backend_of, float_dtypes, to_numpy, unwrap
 from ._base import BaseScratchMLP
 from ._probabilities import log_probabilities, probabilities
 
@@ -247,9 +248,12 @@ learning_rate_schedule_, weight_init_ : object
             y,
             accept_sparse=["csr", "csc"],
             multi_output=True,
-            dtype=(np.float64, np.float32),
+            dtype=float_dtypes(X),
             reset=reset,
         )
+        # the labels are handled in numpy; numeric classes_ go back to y's
+        # library, as scikit-learn's array API classifiers keep them
+        y_backend, y = backend_of(y), to_numpy(y)
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         check_classification_targets(y)
@@ -260,24 +264,27 @@ learning_rate_schedule_, weight_init_ : object
             self._label_binarizer = LabelBinarizer()
             self._label_binarizer.fit(y)
             self.classes_ = self._label_binarizer.classes_
+            if not y_backend.is_numpy and self.classes_.dtype.kind in "biuf":
+                self.classes_ = unwrap(y_backend.asarray(self.classes_))
         else:
             classes = unique_labels(y) if self._is_multilabel() else np.unique(y)
             if self.warm_start:
-                if set(classes) != set(self.classes_):
+                if set(classes) != set(self._numpy_classes()):
                     raise ValueError(
                         "warm_start can only be used where `y` has the same "
                         "classes as in the previous call to fit. Previously "
-                        f"got {self.classes_}, `y` has {classes}"
+                        f"got {self._numpy_classes()}, `y` has {classes}"
                     )
-            elif len(np.setdiff1d(classes, self.classes_, assume_unique=True)):
+            elif len(np.setdiff1d(classes, self._numpy_classes(), assume_unique=True)):
                 raise ValueError(
                     "`y` has classes not in `self.classes_`. "
-                    f"`self.classes_` has {self.classes_}. 'y' has {classes}."
+                    f"`self.classes_` has {self._numpy_classes()}. 'y' has {classes}."
                 )
-        if not self._is_multilabel() and len(self.classes_) < 2:
+        classes = self._numpy_classes()
+        if not self._is_multilabel() and len(classes) < 2:
             raise ValueError(
                 "Classifier can't train when only one class is present: `y` "
-                f"holds the single class {self.classes_[0]!r}. "
+                f"holds the single class {classes[0]!r}. "
                 f"{type(self).__name__} needs at least two classes."
             )
         if self._is_multilabel():
@@ -285,12 +292,16 @@ learning_rate_schedule_, weight_init_ : object
         else:
             # one-hot by position in the sorted classes_; LabelBinarizer would
             # give the same, at several times the cost per partial_fit call
-            positions = np.searchsorted(self.classes_, y)
-            if len(self.classes_) == 2:
+            positions = np.searchsorted(classes, y)
+            if len(classes) == 2:
                 Y = (positions == 1).reshape(-1, 1)
             else:
-                Y = positions[:, np.newaxis] == np.arange(len(self.classes_))
+                Y = positions[:, np.newaxis] == np.arange(len(classes))
         return X, Y, y
+
+    def _numpy_classes(self):
+        """``classes_`` in numpy (they may live in the input's library)."""
+        return to_numpy(self.classes_)
 
     def _is_multilabel(self):
         return self._label_binarizer.y_type_.startswith("multilabel")
@@ -374,9 +385,15 @@ learning_rate_schedule_, weight_init_ : object
         return probabilities(self, Z, A)
 
     def _labels_from_proba(self, P):
+        """The labels, in ``P``'s library where they are numbers."""
+        backend = backend_of(P)
         if self._is_multilabel():
-            return self._label_binarizer.inverse_transform(P)
-        return self.classes_[np.argmax(P, axis=1)]
+            labels = self._label_binarizer.inverse_transform(to_numpy(P))
+        else:
+            labels = self._numpy_classes()[to_numpy(np.argmax(P, axis=1))]
+        if backend.is_numpy or labels.dtype.kind not in "biuf":
+            return labels
+        return unwrap(backend.asarray(labels))
 
     def predict(self, X):
         """Predict the class (or label set) of each sample.
@@ -391,7 +408,8 @@ learning_rate_schedule_, weight_init_ : object
         y : ndarray of shape (n_samples,) or (n_samples, n_labels)
             The predicted classes; an indicator matrix for multilabel data.
         """
-        return self._labels_from_proba(self.predict_proba(X))
+        check_is_fitted(self)
+        return self._labels_from_proba(self._proba_from_output(*self._forward(X)))
 
     def predict_proba(self, X):
         """Probability of each class, in the order of ``classes_``.
@@ -410,7 +428,7 @@ learning_rate_schedule_, weight_init_ : object
             The class probabilities; rows sum to 1 for single-label problems.
         """
         check_is_fitted(self)
-        return self._proba_from_output(*self._forward(X))
+        return unwrap(self._proba_from_output(*self._forward(X, "predict_proba")))
 
     def predict_log_proba(self, X):
         """Log of :meth:`predict_proba`, computed without underflow to -inf.
@@ -425,11 +443,14 @@ learning_rate_schedule_, weight_init_ : object
         log_proba : ndarray of shape (n_samples, n_classes)
         """
         check_is_fitted(self)
-        return log_probabilities(self, *self._forward(X))
+        Z, A = self._forward(X, "predict_log_proba")
+        return unwrap(log_probabilities(self, Z, A))
 
     def _validation_score(self, Z, A, y, sample_weight):
-        y_pred = self._labels_from_proba(self._proba_from_output(Z, A))
-        return accuracy_score(y, y_pred, sample_weight=sample_weight)
+        y_pred = to_numpy(self._labels_from_proba(self._proba_from_output(Z, A)))
+        return accuracy_score(
+            to_numpy(y), y_pred, sample_weight=to_numpy(sample_weight)
+        )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -38,6 +38,7 @@ Nothing here knows about scikit-learn.
 import numpy as np
 from scipy.sparse import issparse
 
+from ._array import Wrapped, backend_of, to_numpy, wrapped
 from ._forms import activation_form, loss_form
 from .losses import L2Penalty
 
@@ -81,8 +82,14 @@ class Network:
         self.fused = loss is not None and self.loss.fuses_with(output_activation)
         self.alpha = alpha
         self.penalty = L2Penalty(alpha)
+        # numpy, or the namespace and device of another library's arrays
+        self.backend = backend = backend_of(coefs[0])
         if loss is None:  # a network that only predicts, with the arrays given
-            self.coefs, self.intercepts = list(coefs), list(intercepts)
+            if backend.is_numpy:
+                self.coefs, self.intercepts = list(coefs), list(intercepts)
+            else:
+                self.coefs = [backend.wrap(W) for W in coefs]
+                self.intercepts = [backend.wrap(b) for b in intercepts]
         else:
             self._allocate_training(coefs, intercepts)
         self.params = [*self.coefs, *self.intercepts]
@@ -102,9 +109,9 @@ class Network:
         """
         shapes = [W.shape for W in coefs] + [b.shape for b in intercepts]
         sizes = [int(np.prod(shape)) for shape in shapes]
-        dtype = np.result_type(*coefs, *intercepts)
-        self.theta = np.empty(sum(sizes), dtype)
-        self.grad = np.empty_like(self.theta)
+        dtype = np.result_type(*(wrapped(p).dtype for p in [*coefs, *intercepts]))
+        self.theta = self.backend.empty(sum(sizes), dtype)
+        self.grad = self.backend.empty(sum(sizes), dtype)
         self.n_weights = sum(sizes[: len(coefs)])
         offsets = np.cumsum([0, *sizes])
         views = [
@@ -112,7 +119,7 @@ class Network:
             for a, b, shape in zip(offsets[:-1], offsets[1:], shapes)
         ]
         for (param, _), value in zip(views, [*coefs, *intercepts]):
-            param[...] = value
+            param[...] = self.backend.wrap(value)
         L = len(coefs)
         self.coefs = [param for param, _ in views[:L]]
         self.intercepts = [param for param, _ in views[L:]]
@@ -123,7 +130,9 @@ class Network:
         # every weight (not the biases), and its gradient, as one vector
         self.weights = self.theta[: self.n_weights]
         self.weight_grads = self.grad[: self.n_weights]
-        self._penalty_scratch = np.empty(self.n_weights if self.alpha else 0, dtype)
+        self._penalty_scratch = self.backend.empty(
+            self.n_weights if self.alpha else 0, dtype
+        )
         # the chain rule's layers, last first: (W.T, dL/dW, dL/db, f of the
         # layer below), views that follow the parameters as they are trained
         below = [None, *self.activations[:-1]]
@@ -268,7 +277,8 @@ class Network:
             self.penalty.add_gradient(
                 self.weight_grads, self.weights, factor, self._penalty_scratch
             )
-        return float(loss)
+        # (on another device the loss stays there: one copy an epoch, not a batch)
+        return loss if type(loss) is Wrapped else float(loss)
 
     def penalty_value(self, total_weight):
         """The L2 penalty of the current weights, for ``total_weight`` samples."""
@@ -305,21 +315,41 @@ class Network:
             The weighted sums ``Z`` and outputs ``A = f(Z)`` of the output
             layer, new arrays.
         """
+        X = self.backend.wrap(X)
         n_samples = X.shape[0]
         rows = n_samples if chunk_rows is None else max(1, min(chunk_rows, n_samples))
-        Zs, As, _ = self._layer_buffers(rows, self.coefs[-1].dtype, training=False)
         if rows == n_samples:
-            A = self._feedforward_into(X, Zs, As)
-            return Zs[-1].copy(), A.copy()
+            return self._feedforward_once(X)
         dtype = self.coefs[-1].dtype
-        Z_all = np.empty((n_samples, self.coefs[-1].shape[1]), dtype)
+        Z_all = self.backend.empty((n_samples, self.coefs[-1].shape[1]), dtype)
         A_all = np.empty_like(Z_all)
+        # buffers of this call's own (several threads may predict at once);
+        # each hidden layer's outputs over its sums, which prediction drops
+        Zs = [self.backend.empty((rows, W.shape[1]), dtype) for W in self.coefs]
+        As = [*Zs[:-1], np.empty_like(Zs[-1])]
         for start in range(0, n_samples, rows):
             stop = min(start + rows, n_samples)
-            Zs, As, _ = self._layer_buffers(stop - start, dtype, training=False)
+            if stop - start < rows:  # the last chunk, shorter
+                Zs = [Z[: stop - start] for Z in Zs]
+                As = [*Zs[:-1], As[-1][: stop - start]]
             A_all[start:stop] = self._feedforward_into(X[start:stop], Zs, As)
             Z_all[start:stop] = Zs[-1]
         return Z_all, A_all
+
+    def _feedforward_once(self, X):
+        """``Z, A`` of the output layer in one pass, in new arrays.
+
+        For a batch that fits in one chunk (one row, say): buffers to reuse
+        would cost more than they save. Each hidden layer's outputs are
+        computed over its sums, which prediction does not need.
+        """
+        A, last = X, self._layers[-1]
+        for layer in self._layers:
+            W, b, f = layer
+            Z = A @ W
+            Z += b
+            A = f.forward_into(Z, np.empty_like(Z) if layer is last else Z)
+        return Z, A
 
     def outputs_finite(self, X, chunk_rows):
         """Whether every output of the network for ``X`` is finite.
@@ -332,6 +362,7 @@ class Network:
         below overflow settle it; otherwise the outputs are computed, a chunk
         at a time.
         """
+        X = self.backend.wrap(X)
         if X.shape[0] == 0 or self._bounded_far_below_overflow(X):
             return True
         for start in range(0, X.shape[0], chunk_rows):
@@ -357,13 +388,12 @@ class Network:
                 bound = float(f.output_bound)
         return True
 
-    def _layer_buffers(self, n_rows, dtype, training):
+    def _layer_buffers(self, n_rows, dtype, training=True):
         """Each layer's ``Z``, ``A`` and ``dL/dZ`` buffers for ``n_rows`` rows.
 
         Allocated at the largest size asked for so far, and sliced: a fit
         allocates them once, for its batch size. ``A`` is ``Z`` itself where
-        the activation's derivative needs only ``A`` (and, when predicting,
-        except for the output layer, whose sums are returned too).
+        the activation's derivative needs only ``A``.
         """
         key = (training, n_rows, dtype)
         last_key, last = self._last_buffers
@@ -378,7 +408,7 @@ class Network:
         buffers = self._buffers.get(key)
         if buffers is None or buffers[0] < n_rows:
             widths = [W.shape[1] for W in self.coefs]
-            Zs = [np.empty((n_rows, n), dtype) for n in widths]
+            Zs = [self.backend.empty((n_rows, n), dtype) for n in widths]
             As = [
                 Z
                 if f.derivative_from_output and (training or i < len(widths) - 1)
@@ -406,24 +436,32 @@ class Network:
 
     # --- Packing all parameters into one vector, for full-batch optimizers
 
-    def pack(self, arrays):
-        """Concatenate arrays shaped like :attr:`params` into one vector."""
-        return np.concatenate([a.ravel() for a in arrays])
+    def pack(self):
+        """All parameters as one numpy vector, for a full-batch optimizer."""
+        return np.array(to_numpy(self.theta), dtype=np.float64)
 
     def unpack(self, vector):
         """Copy ``vector`` (from :meth:`pack`) into the parameters in place."""
         self.theta[...] = vector
 
     def loss_and_gradient(self, vector, X, Y, sample_weight=None):
-        """The loss and gradient at the packed parameters ``vector``."""
+        """The loss and gradient at the packed parameters ``vector``.
+
+        On numpy vectors, wherever the network's arrays are: scipy's L-BFGS
+        runs on the CPU.
+        """
         self.unpack(vector)
-        loss = self.backprop(X, Y, sample_weight)
-        return loss, self.grad.copy()
+        X, Y, sample_weight = self._wrapped(X, Y, sample_weight)
+        loss = float(self.backprop(X, Y, sample_weight))
+        return loss, np.array(to_numpy(self.grad), dtype=np.float64)
+
+    def _wrapped(self, *arrays):
+        return [self.backend.wrap(a) for a in arrays]
 
 
 def _dot_into(A, B, out):
     """``out = A @ B``, for a dense or sparse ``A``."""
-    if type(A) is np.ndarray:
+    if type(A) is np.ndarray or type(A) is Wrapped:
         np.dot(A, B, out=out)
     else:
         np.copyto(out, A @ B)  # sparse: scipy's product, then into the buffer

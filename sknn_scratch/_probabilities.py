@@ -49,6 +49,14 @@ def log_probabilities(estimator, Z, A):
         return np.log(probabilities(estimator, Z, A))
 
 
+#: row sums below which a division by them loses precision (np.finfo costs
+#: a microsecond a call)
+_SAFE_SUM = {
+    np.dtype(t): float(np.sqrt(np.finfo(t).tiny))
+    for t in (np.float16, np.float32, np.float64)
+}
+
+
 def normalised_sigmoids(Z, A):
     """Rows of sigmoid outputs ``A = sigmoid(Z)`` scaled to sum to 1.
 
@@ -57,7 +65,7 @@ def normalised_sigmoids(Z, A):
     tiny or 0, which the division would turn into NaN or imprecise values.
     """
     sums = A.sum(axis=1, keepdims=True)
-    safe = sums[:, 0] >= np.sqrt(np.finfo(A.dtype).tiny)
+    safe = sums[:, 0] >= _SAFE_SUM[A.dtype]
     with np.errstate(divide="ignore", invalid="ignore"):
         P = A / sums
     if not safe.all():

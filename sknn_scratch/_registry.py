@@ -16,6 +16,8 @@ from importlib import metadata
 import numpy as np
 from sklearn.utils._param_validation import InvalidParameterError
 
+from ._array import Wrapped
+
 
 class Component:
     """Parameters, ``repr`` and equality for the small component classes.
@@ -320,7 +322,7 @@ def checked(component, method, value, shape, of="its input"):
     scalar, a list of another length or an array of the wrong shape would
     otherwise fail deep in numpy, or broadcast silently.
     """
-    array = np.asarray(value)
+    array = value if isinstance(value, Wrapped) else np.asarray(value)
     if array.shape != shape or array.dtype.kind not in "fiub":
         raise ValueError(
             f"{component!r}.{method}() returned {type(value).__name__} of shape "

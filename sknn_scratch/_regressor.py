@@ -6,6 +6,7 @@ from sklearn.metrics import r2_score
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
+from ._array import float_dtypes, to_numpy, unwrap
 from ._base import BaseScratchMLP
 
 
@@ -189,9 +190,10 @@ learning_rate_schedule_, weight_init_ : object
             accept_sparse=["csr", "csc"],
             multi_output=True,
             y_numeric=True,
-            dtype=(np.float64, np.float32),
+            dtype=float_dtypes(X),
             reset=reset,
         )
+        y = to_numpy(y)  # targets are encoded in numpy, then join X's library
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         Y = y.reshape(-1, 1) if y.ndim == 1 else y
@@ -251,10 +253,10 @@ learning_rate_schedule_, weight_init_ : object
         """
         check_is_fitted(self)
         _, A = self._forward(X)
-        return A[:, 0] if self.n_outputs_ == 1 else A
+        return unwrap(A[:, 0] if self.n_outputs_ == 1 else A)
 
     def _validation_score(self, Z, A, y, sample_weight):
-        y_pred = A[:, 0] if self.n_outputs_ == 1 else A
+        y_pred = to_numpy(A[:, 0] if self.n_outputs_ == 1 else A)
         if not np.isfinite(y_pred).all():
             return np.nan
-        return r2_score(y, y_pred, sample_weight=sample_weight)
+        return r2_score(to_numpy(y), y_pred, sample_weight=to_numpy(sample_weight))

@@ -14,6 +14,7 @@ and ``partial_fit`` continue it.
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
+from ._array import unwrap, wrapped
 from ._checkpoint import ADVICE
 from ._warn import warn
 
@@ -77,6 +78,7 @@ class StoppingRule:
             return
         X_val, Y_val, y_val, sw_val = self.validation
         Z, A = self.network.feedforward(X_val)
+        Y_val, sw_val = self.network._wrapped(Y_val, sw_val)
         est.validation_loss_curve_.append(
             float(est.loss_function_.loss(Y_val, A, sw_val))
         )
@@ -95,8 +97,8 @@ class StoppingRule:
 
     def _keep_best(self):
         est = self.estimator
-        est._best_coefs = [W.copy() for W in est.coefs_]
-        est._best_intercepts = [b.copy() for b in est.intercepts_]
+        est._best_coefs = [unwrap(wrapped(W).copy()) for W in est.coefs_]
+        est._best_intercepts = [unwrap(wrapped(b).copy()) for b in est.intercepts_]
 
     def should_stop(self):
         """After an epoch: stop on a plateau, unless the schedule goes on.

@@ -14,6 +14,7 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import gen_batches
 
+from ._array import Wrapped
 from ._callbacks import EpochTasks
 from ._checkpoint import (
     DIVERGENCE_ADVICE,
@@ -62,15 +63,18 @@ class BatchEpochs(ArrayCheckpoint):
     def __init__(self, network, optimizer, X, Y, batch_size):
         super().__init__(network.params)
         self.network, self.optimizer = network, optimizer
+        self.backend = backend = network.backend
+        # another library's arrays, wrapped: numpy's functions run its own
+        X, Y = backend.wrap(X), backend.wrap(Y)
         self.size = size = min(batch_size, X.shape[0])
         if size == 1 and Y.dtype != X.dtype:
             # one sample per update: a cast per sample would cost more than
             # the targets' memory
             Y = Y.astype(X.dtype)
         self.X, self.Y = X, Y
-        dense = type(X) is np.ndarray
-        self.X_batch = np.empty((size, X.shape[1]), X.dtype) if dense else None
-        self.Y_batch = np.empty((size, Y.shape[1]), X.dtype)
+        dense = type(X) is np.ndarray or type(X) is Wrapped
+        self.X_batch = backend.empty((size, X.shape[1]), X.dtype) if dense else None
+        self.Y_batch = backend.empty((size, Y.shape[1]), X.dtype)
 
     def sync(self):
         """Nothing to do: the network's arrays are trained in place."""
@@ -90,6 +94,11 @@ class BatchEpochs(ArrayCheckpoint):
         """
         step, optimizer = self.network.train_step, self.optimizer
         n_samples, size, accumulated = self.X.shape[0], self.size, 0.0
+        if not self.backend.is_numpy:
+            # the epoch's order and weights, moved to the device once
+            sample_weight = self.backend.wrap(sample_weight)
+            if order is not None:
+                order = self.backend.asarray(order)
         sw = None
         for start in range(0, n_samples, size):
             stop = start + size if start + size < n_samples else n_samples
@@ -203,7 +212,9 @@ class _Epochs:
         self.incremental = incremental
         self.n_samples = X.shape[0]
         self.total_weight = (
-            self.n_samples if sample_weight is None else float(sample_weight.sum())
+            self.n_samples
+            if sample_weight is None
+            else float(network.backend.wrap(sample_weight).sum())
         )
 
     def end(self, accumulated, interrupt, rule, progress):
@@ -213,7 +224,8 @@ class _Epochs:
         # as MLPClassifier, t_ counts the samples passed over (an interrupted
         # epoch only up to its last batch)
         est.t_ += interrupt.samples_done or self.n_samples
-        est.loss_ = accumulated / self.total_weight if self.total_weight else 0.0
+        # (one copy from the device per epoch, where it is not the CPU)
+        est.loss_ = float(accumulated) / self.total_weight if self.total_weight else 0.0
         if interrupt.requested and self.total_weight:
             # the epoch was cut short: its running sum covers only the batches
             # done, so measure the weights kept on all the data
@@ -285,6 +297,7 @@ class _Epochs:
 def loss_on(network, X, Y, sample_weight, rows=4096):
     """The training loss (with its L2 penalty) of the network's current weights."""
     loss, total_weight = 0.0, 0.0
+    X, Y, sample_weight = network._wrapped(X, Y, sample_weight)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for batch in gen_batches(X.shape[0], rows):
             sw = None if sample_weight is None else sample_weight[batch]

@@ -29,6 +29,7 @@ import math
 import numpy as np
 from scipy.special import expit
 
+from ._array import unwrap, wrapped
 from ._registry import Component, Registry, checked, copy_checked, overrides
 
 ACTIVATIONS = Registry(
@@ -80,32 +81,36 @@ class Activation(Component):
     derivative_from_output = False
 
     def forward(self, Z):
-        """``A = f(Z)``, a new array."""
+        """``A = f(Z)``, a new array (of ``Z``'s array library)."""
         Z = _float_array(Z)
         # an exponential that overflows to inf gives the 0 or inf it should
         # (1 / (1 + inf) is 0): not worth a warning
         with np.errstate(over="ignore"):
-            return self.forward_into(Z, np.empty_like(Z))
+            return unwrap(self.forward_into(Z, np.empty_like(Z)))
 
     def derivative(self, Z, A):
         """``f'(Z)``, given ``A = f(Z)``."""
         A = _float_array(A)
         d = np.ones_like(A)
         with np.errstate(over="ignore"):
-            self.times_derivative(d, np.array(Z, dtype=A.dtype), A.copy())
-        return d
+            self.times_derivative(d, _float_array(Z, A.dtype, copy=True), A.copy())
+        return unwrap(d)
 
     def log_forward(self, Z):
         """``log f(Z)``, for ``predict_log_proba`` (-inf where ``f`` is 0)."""
         with np.errstate(divide="ignore"):
-            return np.log(self.forward(Z))
+            return unwrap(np.log(wrapped(self.forward(Z))))
 
     def backward(self, Z, A, grad):
         """``dL/dZ`` from ``grad = dL/dA``: the chain rule through ``f``."""
-        grad = np.array(grad, dtype=np.result_type(grad, np.float32))
+        grad = _float_array(grad, copy=True)
         with np.errstate(over="ignore"):
-            self.times_derivative(grad, np.array(Z, dtype=grad.dtype), np.array(A))
-        return grad
+            self.times_derivative(
+                grad,
+                _float_array(Z, grad.dtype, copy=True),
+                _float_array(A, grad.dtype, copy=True),
+            )
+        return unwrap(grad)
 
     def forward_into(self, Z, out):
         """Write ``f(Z)`` into ``out`` (which may be ``Z``); return ``out``."""
@@ -129,19 +134,28 @@ class Activation(Component):
             )
 
 
-def _float_array(Z):
-    Z = np.asarray(Z)
-    return Z if Z.dtype.kind == "f" else Z.astype(np.float64)
+def _float_array(Z, dtype=None, copy=False):
+    """``Z`` as a float array (wrapped if of another library than numpy)."""
+    Z = wrapped(Z)
+    if dtype is None:
+        dtype = Z.dtype if Z.dtype.kind == "f" else np.dtype(np.float64)
+    if Z.dtype != dtype or copy:
+        Z = Z.astype(dtype)
+    return Z
 
 
 def backward(activation, Z, A, grad):
     """``dL/dZ`` for any activation, built-in or a user's own."""
     from ._forms import activation_form
 
-    grad = np.array(grad, dtype=np.result_type(grad, np.float32))
+    grad = _float_array(grad, copy=True)
     with np.errstate(over="ignore"):
-        activation_form(activation).times_derivative(grad, np.array(Z), np.array(A))
-    return grad
+        activation_form(activation).times_derivative(
+            grad,
+            _float_array(Z, grad.dtype, copy=True),
+            _float_array(A, grad.dtype, copy=True),
+        )
+    return unwrap(grad)
 
 
 @register_activation("sigmoid")
@@ -167,7 +181,7 @@ class Sigmoid(Activation):
     derivative_from_output = True
 
     def forward_into(self, Z, out):
-        if Z.ndim == 2 and Z.shape[0] == 1:
+        if type(Z) is np.ndarray and Z.ndim == 2 and Z.shape[0] == 1:
             # one sample: scipy's 1 / (1 + e^-z) in one call, not four
             return expit(Z, out=out)
         # 1 / (1 + e^-z), one exponential and no branch: half the time of
@@ -185,7 +199,7 @@ class Sigmoid(Activation):
 
     def log_forward(self, Z):
         # log f(z) = -log(1 + e^-z), finite for any finite z
-        return -np.logaddexp(0, -_float_array(Z))
+        return unwrap(-np.logaddexp(0, -_float_array(Z)))
 
     def onnx_ops(self, X, dtype, op_version):
         return _onnx("Sigmoid")(X, op_version=op_version)
@@ -473,11 +487,12 @@ class Softmax(Activation):
         # log f(z)_j = z_j - max z - log sum_k e^(z_k - max z): no overflow
         Z = _float_array(Z)
         shifted = Z - Z.max(axis=-1, keepdims=True)
-        return shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
+        log_sum = np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
+        return unwrap(shifted - log_sum)
 
     def derivative(self, Z, A):
         A = _float_array(A)
-        return A * (1 - A)
+        return unwrap(A * (1 - A))
 
     def times_derivative(self, delta, Z, A):
         # dL/dz_j = f_j (g_j - sum_k g_k f_k), with g = delta

@@ -12,6 +12,7 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_is_fitted
 
+from ._array import to_numpy
 from ._network import Network
 
 
@@ -174,14 +175,14 @@ def _float64_problem(estimator, X, y, sample_weight):
     X, Y, y_original = estimator._validate_input(X, y, incremental=True, reset=False)
     if hasattr(X, "toarray"):
         X = X.toarray()
-    X = np.asarray(X, dtype=np.float64)
+    X = np.asarray(to_numpy(X), dtype=np.float64)
     if sample_weight is not None:
-        sample_weight = np.asarray(sample_weight, dtype=np.float64)
+        sample_weight = np.asarray(to_numpy(sample_weight), dtype=np.float64)
     sample_weight = estimator._combine_weights(y_original, sample_weight, False)
     Y = estimator._encode_targets(Y, np.float64)
     network = Network(
-        [np.array(W, dtype=np.float64) for W in estimator.coefs_],
-        [np.array(b, dtype=np.float64) for b in estimator.intercepts_],
+        [np.array(to_numpy(W), dtype=np.float64) for W in estimator.coefs_],
+        [np.array(to_numpy(b), dtype=np.float64) for b in estimator.intercepts_],
         estimator.hidden_activation_,
         estimator.output_activation_,
         estimator.loss_function_,

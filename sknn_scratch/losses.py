@@ -30,6 +30,7 @@ estimators' ``alpha`` is :class:`L2Penalty`.
 
 import numpy as np
 
+from ._array import backend_of, unwrap, wrapped
 from ._registry import Component, Registry, copy_checked, overrides
 
 LOSSES = Registry("loss", "sknn_scratch.losses", required=("loss", "gradient"))
@@ -52,21 +53,22 @@ def register_loss(name, loss=None):
 def _mean(per_sample, sample_weight):
     """The mean of per-sample losses, weighted by ``sample_weight`` if given."""
     if sample_weight is None:
-        return float(np.mean(per_sample)) if per_sample.size else 0.0
-    total = np.sum(sample_weight)
+        return np.mean(per_sample) if per_sample.size else 0.0
+    total = float(np.sum(sample_weight))
     if total == 0:
         return 0.0
-    return float(np.dot(sample_weight, per_sample) / total)
+    return np.dot(sample_weight, per_sample) / total
 
 
 def _mean_of_products(U, V, sample_weight):
     """``(1/n) sum_i sum_j U_ij V_ij``, or its ``sample_weight``-weighted mean.
 
     One BLAS call, without a temporary, for the unweighted case of training.
+    Not a Python float: on a GPU that would copy it to the host every batch.
     """
     if sample_weight is None:
         n_samples = U.shape[0]
-        return float(np.vdot(U, V)) / n_samples if n_samples else 0.0
+        return np.vdot(U, V) / n_samples if n_samples else 0.0
     return _mean(np.einsum("ij,ij->i", U, V), sample_weight)
 
 
@@ -90,7 +92,8 @@ class Loss(Component):
                 "loss_and_gradient_into."
             )
         y_true, y_pred, out = _arrays(y_true, y_pred)
-        return self.loss_and_gradient_into(y_true, y_pred, sample_weight, out)
+        sample_weight = None if sample_weight is None else wrapped(sample_weight)
+        return float(self.loss_and_gradient_into(y_true, y_pred, sample_weight, out))
 
     def gradient(self, y_true, y_pred):
         """The per-sample ``dL/dy_pred``, shaped like ``y_pred``."""
@@ -101,7 +104,7 @@ class Loss(Component):
             )
         y_true, y_pred, out = _arrays(y_true, y_pred)
         self.loss_and_gradient_into(y_true, y_pred, None, out)
-        return out
+        return unwrap(out)
 
     def loss_and_gradient_into(self, y_true, y_pred, sample_weight, out, scale=1.0):
         """The mean loss; ``scale`` times ``dL/dy_pred`` per sample into ``out``.
@@ -135,16 +138,17 @@ class Loss(Component):
             return None
         y_true, y_pred, out = _arrays(y_true, y_pred)
         self.loss_and_output_delta_into(y_true, y_pred, None, out)
-        return out
+        return unwrap(out)
 
 
 def _arrays(y_true, y_pred):
-    y_pred = np.asarray(y_pred)
+    """Both as arrays of ``y_pred``'s library, and a buffer for a result."""
+    y_pred = wrapped(y_pred)
     if y_pred.dtype.kind != "f":
         y_pred = y_pred.astype(np.float64)
-    y_true = np.asarray(y_true)
-    out = np.empty(np.broadcast_shapes(y_true.shape, y_pred.shape), y_pred.dtype)
-    return y_true, y_pred, out
+    y_true = wrapped(y_true)
+    shape = np.broadcast_shapes(y_true.shape, y_pred.shape)
+    return y_true, y_pred, backend_of(y_pred).empty(shape, y_pred.dtype)
 
 
 def _scaled(out, scale):
@@ -292,7 +296,11 @@ class LogLoss(Loss):
         return np.clip(y_pred, eps, 1 - eps)
 
     def loss(self, y_true, y_pred, sample_weight=None):
-        y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+        return float(self._value(y_true, y_pred, sample_weight))
+
+    def _value(self, y_true, y_pred, sample_weight=None):
+        y_true, y_pred = wrapped(y_true), wrapped(y_pred)
+        sample_weight = None if sample_weight is None else wrapped(sample_weight)
         p = self._clipped(y_pred)
         # -y ln p, summed over the outputs and averaged over the samples ...
         log_p = np.log(p)
@@ -305,10 +313,10 @@ class LogLoss(Loss):
         return loss
 
     def gradient(self, y_true, y_pred):
-        p = self._clipped(np.asarray(y_pred))
+        y_true, p = wrapped(y_true), self._clipped(wrapped(y_pred))
         if self.categorical:
-            return -y_true / p
-        return (p - y_true) / (p * (1 - p))
+            return unwrap(-y_true / p)
+        return unwrap((p - y_true) / (p * (1 - p)))
 
     def fuses_with(self, activation):
         name = getattr(activation, "sklearn_name", None)
@@ -318,7 +326,7 @@ class LogLoss(Loss):
         # after its canonical link, dL/dZ = y_pred - y_true
         np.subtract(y_pred, y_true, out=out)
         _scaled(out, scale)
-        return self.loss(y_true, y_pred, sample_weight)
+        return self._value(y_true, y_pred, sample_weight)
 
 
 @register_loss("absolute_error")

@@ -25,6 +25,7 @@ import warnings
 
 import numpy as np
 
+from ._array import unwrap, wrapped
 from ._registry import Component, Registry
 
 OPTIMIZERS = Registry(
@@ -95,9 +96,10 @@ class SGD(Optimizer):
         return self.momentum == 0
 
     def initialize(self, params):
-        self.velocities_ = [np.zeros_like(p) for p in params]
+        self.velocities_ = [_zeros_like(p) for p in params]
 
     def update(self, params, grads, learning_rate):
+        params, grads = _arrays(params), _arrays(grads)
         if self.momentum == 0:
             # the article's SGD update: w <- w - eta * dL/dw (with eta = 1 the
             # gradients are the steps: the training step folded eta in)
@@ -106,7 +108,7 @@ class SGD(Optimizer):
             return
         mu = self.momentum
         self.velocities_ = _state_for(self.velocities_, params)
-        for param, grad, velocity in zip(params, grads, self.velocities_):
+        for param, grad, velocity in zip(params, grads, _arrays(self.velocities_)):
             velocity *= mu
             velocity -= learning_rate * grad
             if self.nesterovs_momentum:
@@ -141,21 +143,34 @@ class Adam(Optimizer):
 
     def initialize(self, params):
         self.t_ = 0
-        self.ms_ = [np.zeros_like(p) for p in params]
-        self.vs_ = [np.zeros_like(p) for p in params]
+        self.ms_ = [_zeros_like(p) for p in params]
+        self.vs_ = [_zeros_like(p) for p in params]
 
     def update(self, params, grads, learning_rate):
+        params, grads = _arrays(params), _arrays(grads)
         self.t_ += 1
         b1, b2 = self.beta_1, self.beta_2
         step = learning_rate * np.sqrt(1 - b2**self.t_) / (1 - b1**self.t_)
         self.ms_ = _state_for(self.ms_, params)
         self.vs_ = _state_for(self.vs_, params)
-        for param, grad, m, v in zip(params, grads, self.ms_, self.vs_):
+        for param, grad, m, v in zip(
+            params, grads, _arrays(self.ms_), _arrays(self.vs_)
+        ):
             m *= b1
             m += (1 - b1) * grad
             v *= b2
             v += (1 - b2) * (grad * grad)
             param -= step * m / (np.sqrt(v) + self.epsilon)
+
+
+def _arrays(arrays):
+    """The arrays, wrapped where of another library than numpy (in place)."""
+    return [a if type(a) is np.ndarray else wrapped(a) for a in arrays]
+
+
+def _zeros_like(param):
+    """State shaped like ``param``, in its library and on its device."""
+    return unwrap(np.zeros_like(wrapped(param)))
 
 
 def _state_for(state, params):
