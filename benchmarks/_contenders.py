@@ -237,3 +237,46 @@ def save_data(folder, name, X_train, y_train, X_test, y_test):
     path = Path(folder) / f"{name}.npz"
     np.savez(path, X_train=X_train, y_train=y_train, X_test=X_test, y_test=y_test)
     return path
+
+
+ARRAY_API_SCRIPT = Path(__file__).resolve().with_name("array_api_fit.py")
+
+
+def cuda_available():
+    """Whether PyTorch sees a CUDA device (asked in a process of its own)."""
+    done = subprocess.run(
+        [sys.executable, "-c", "import torch; print(torch.cuda.is_available())"],
+        capture_output=True,
+        text=True,
+    )
+    return done.stdout.strip() == "True"
+
+
+class ArrayAPIFit:
+    """Ours fitted on PyTorch tensors, in a process of its own.
+
+    ``array_api_fit.py`` sets ``SCIPY_ARRAY_API=1`` before importing scipy,
+    turns scikit-learn's array API dispatch on, and times the fit inside its
+    process (CPU time on the CPU, wall-clock with a synchronised CUDA).
+    """
+
+    reports_its_time = True
+
+    def __init__(self, report, data, *, device, dtype, hidden, epochs, timing):
+        self.report = report
+        self.command = [
+            sys.executable,
+            str(ARRAY_API_SCRIPT),
+            str(data),
+            *("--device", device, "--dtype", dtype, "--threads", "1"),
+            *("--hidden", str(hidden), "--epochs", str(epochs)),
+            *("--min-seconds", str(timing.MIN_SECONDS)),
+            *(["--wall"] if timing.CLOCK is time.perf_counter else []),
+        ]
+
+    def __call__(self):
+        done = subprocess.run(self.command, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"the fit on PyTorch tensors failed:\n{done.stderr}")
+        result = json.loads(done.stdout.splitlines()[-1])
+        return result["seconds"], result

@@ -36,6 +36,9 @@ f. Ours against ours, digits as in (b), squared error: a user's own sigmoid
    leaky_relu, elu and softplus against relu at batch 32.
 g. (c) with log-loss at two BLAS threads, ours and scikit-learn's, in
    wall-clock time (CPU time adds up the threads).
+h. (c) with log-loss, ours given PyTorch tensors through scikit-learn's array
+   API dispatch, on the CPU and (where there is one) a CUDA GPU, against ours
+   on numpy and scikit-learn; each fit in a process of its own.
 
 PyTorch (when installed: ``pip install ".[benchmarks]"``) trains the same
 network from scikit-learn's initial weights, on the same batches in the same
@@ -60,10 +63,12 @@ import _timing
 import numpy as np
 import sklearn
 from _contenders import (
+    ArrayAPIFit,
     ArticleNetwork,
     OwnSigmoid,
     SubclassedSigmoid,
     TorchFit,
+    cuda_available,
     floor_fit,
     ours,
     save_data,
@@ -441,6 +446,60 @@ def two_threads(report, rounds, n_samples, n_features, hidden, epochs, one_threa
         report.note(f"   g. time at 2 threads / at 1 thread in (c): {speedups}")
 
 
+def tensors(report, rounds, n_samples, n_features, hidden, epochs, folder):
+    """h. (c) with log-loss, ours given PyTorch tensors: on the CPU, and on CUDA.
+
+    Through scikit-learn's array API dispatch, each fit in a process of its
+    own (see ``array_api_fit.py``); against ours on numpy arrays and
+    scikit-learn, both on the CPU, in the same run.
+    """
+    X_train, X_train32, X_test, y_train, y_test = large_data(n_samples, n_features)
+    data = save_data(folder, "tensors", X_train, y_train, X_test, y_test)
+    contenders = large_contenders(
+        hidden, epochs, X_train, X_train32, y_train, ("log_loss",)
+    )
+    devices = ["cpu"] + (["cuda"] if cuda_available() else [])
+    for device in devices:
+        for dtype in ("64", "32"):
+            contenders[f"{device}{dtype}"] = ArrayAPIFit(
+                report,
+                data,
+                device=device,
+                dtype=f"float{dtype}",
+                hidden=hidden,
+                epochs=epochs,
+                timing=_timing,
+            )
+    times, fitted = race(contenders, rounds)
+    label = "h. (c), ours on PyTorch tensors"
+    for device in devices:
+        for dtype in ("64", "32"):
+            name, mine = f"{device}{dtype}", f"ours{dtype}-log"
+            where = "CUDA" if device == "cuda" else "CPU"
+            accuracy_ = fitted[name].get("accuracy")
+            report.add(
+                f"h-{name}",
+                f"{label} on the {where}, float{dtype}, against ours on numpy",
+                LOG,
+                times[name],
+                times[mine],
+                accuracy_,
+                accuracy(fitted[mine], X_test, y_test),
+            )
+            report.add(
+                f"h-{name}-sklearn",
+                f"{label} on the {where}, float{dtype}, against scikit-learn "
+                "(CPU, float64)",
+                LOG,
+                times[name],
+                times["sklearn"],
+                accuracy_,
+                accuracy(fitted["sklearn"], X_test, y_test),
+            )
+    if devices == ["cpu"]:
+        report.note("   h. no CUDA device here: the CUDA rows are left out")
+
+
 # -------------------------------------------------------------------- main
 
 
@@ -487,7 +546,7 @@ def parse_args(argv=None):
     )
     parser.add_argument(
         "--only",
-        default="abcdefg",
+        default="abcdefgh",
         help="workloads to run, e.g. 'ab' (d and e come with c)",
     )
     parser.add_argument("--markdown", help="also write the table to this file")
@@ -521,6 +580,9 @@ def run(args, report, torch_folder):
             digits_samples,
         ),
         "g": lambda: two_threads(report, args.rounds, *large_sizes, one_thread),
+        "h": lambda: (
+            torch_folder and tensors(report, args.rounds, *large_sizes, torch_folder)
+        ),
     }
     seconds = {}
     for letters, workload in workloads.items():
@@ -551,7 +613,7 @@ def main(argv=None):
         )
         report.start()
         with_torch = (
-            not args.no_torch and torch_installed() and set("bc") & set(args.only)
+            not args.no_torch and torch_installed() and set("bch") & set(args.only)
         )
         if not args.no_torch and not torch_installed():
             report.note(
