@@ -57,7 +57,7 @@ def namespace_of(X):
     scikit-learn's namespace (its vendored array-api-compat) decides; numpy
     input, and any input while dispatch is off, stays numpy.
     """
-    if X is None or isinstance(X, np.ndarray | np.generic | Wrapped):
+    if X is None or isinstance(X, (np.ndarray, np.generic, Wrapped)):
         return None
     if not hasattr(X, "__array_namespace__") and not hasattr(X, "__dlpack__"):
         return None  # lists, sparse matrices, DataFrames: scikit-learn's
@@ -76,7 +76,7 @@ def to_numpy(array):
     """``array`` as a numpy array on the CPU (numpy arrays as they are)."""
     if isinstance(array, Wrapped):
         array = array.array
-    if array is None or isinstance(array, np.ndarray | np.generic):
+    if array is None or isinstance(array, (np.ndarray, np.generic)):
         return array
     from sklearn.utils._array_api import get_namespace, move_to
 
@@ -108,7 +108,7 @@ class Backend:
             return to_numpy(array) if dtype is None else np.asarray(array, dtype)
         if isinstance(array, Wrapped):
             array = array.array
-        if isinstance(array, np.ndarray | np.generic | list | tuple):
+        if isinstance(array, (np.ndarray, np.generic, list, tuple)):
             array = np.asarray(array, dtype=dtype)
             array = self.xp.asarray(array, device=self.device)
         elif dtype is not None:
@@ -138,7 +138,7 @@ def unwrap(array):
 
 
 def _xp_dtype(xp, dtype):
-    if not isinstance(dtype, np.dtype | type | str):
+    if not isinstance(dtype, (np.dtype, type, str)):
         return dtype  # already the namespace's
     return getattr(xp, np.dtype(dtype).name)
 
@@ -187,7 +187,7 @@ class Wrapped:
             # namespace's functions take Python scalars
             args = [
                 xp.asarray(a, dtype=self.array.dtype, device=self.device)
-                if isinstance(a, int | float) and not isinstance(a, bool)
+                if isinstance(a, (int, float)) and not isinstance(a, bool)
                 else a
                 for a in args
             ]
@@ -260,7 +260,7 @@ class Wrapped:
             key = (key,)
         key = tuple(
             self.xp.asarray(k, device=self.device)
-            if isinstance(k, np.ndarray | Wrapped)
+            if isinstance(k, (np.ndarray, Wrapped))
             else k
             for k in (unwrap(k) if isinstance(k, Wrapped) else k for k in key)
         )
@@ -515,6 +515,8 @@ def wrapped(array):
     them); an array of another library under array API dispatch comes back
     wrapped, so that the components' formulas run in its namespace.
     """
+    if type(array) is np.ndarray or type(array) is Wrapped:
+        return array  # the engine's own arrays, every batch: no more checks
     if isinstance(array, Wrapped) or issparse(array):
         return array
     found = namespace_of(array)

@@ -133,11 +133,12 @@ class Network:
         self._penalty_scratch = self.backend.empty(
             self.n_weights if self.alpha else 0, dtype
         )
-        # the chain rule's layers, last first: (W.T, dL/dW, dL/db, f of the
-        # layer below), views that follow the parameters as they are trained
+        # the chain rule's layers, last first: (W.T, dL/dW, dL/db as a row, f
+        # of the layer below), views that follow the parameters as they are
+        # trained
         below = [None, *self.activations[:-1]]
         self._backward = [
-            (i, W.T, dW, db, f)
+            (i, W.T, dW, db.reshape(1, -1), f)
             for i, W, dW, db, f in zip(
                 range(L), self.coefs, self.coef_grads, self.intercept_grads, below
             )
@@ -263,9 +264,9 @@ class Network:
             else:
                 _dot_into(X.T, delta, d_L_d_W)  # X may be sparse
             if one_sample:
-                d_L_d_b[:] = delta[0]
+                np.copyto(d_L_d_b, delta)
             else:
-                np.add.reduce(delta, axis=0, out=d_L_d_b)
+                np.add.reduce(delta, axis=0, keepdims=True, out=d_L_d_b)
             if i:
                 delta_prev = deltas[i - 1]
                 np.dot(delta, W_T, out=delta_prev)

@@ -43,7 +43,7 @@ def log_probabilities(estimator, Z, A):
             return activation.log_forward(np.column_stack([-Z[:, 0], Z[:, 0]]))
         # the normalised sigmoids: a softmax of their logs
         return Softmax().log_forward(activation.log_forward(Z))
-    if isinstance(activation, Sigmoid | Softmax):
+    if isinstance(activation, (Sigmoid, Softmax)):
         return activation.log_forward(Z)
     with np.errstate(divide="ignore"):
         return np.log(probabilities(estimator, Z, A))

@@ -72,6 +72,7 @@ class BatchEpochs(ArrayCheckpoint):
             # the targets' memory
             Y = Y.astype(X.dtype)
         self.X, self.Y = X, Y
+        self.one_row_views = type(X) is np.ndarray and Y.dtype == X.dtype
         dense = type(X) is np.ndarray or type(X) is Wrapped
         self.X_batch = backend.empty((size, X.shape[1]), X.dtype) if dense else None
         self.Y_batch = backend.empty((size, Y.shape[1]), X.dtype)
@@ -99,6 +100,8 @@ class BatchEpochs(ArrayCheckpoint):
             sample_weight = self.backend.wrap(sample_weight)
             if order is not None:
                 order = self.backend.asarray(order)
+        elif order is not None and size == 1:
+            order = order.tolist()  # one sample a batch: Python ints index fastest
         sw = None
         for start in range(0, n_samples, size):
             stop = start + size if start + size < n_samples else n_samples
@@ -120,8 +123,8 @@ class BatchEpochs(ArrayCheckpoint):
 
     def _batch(self, rows, m):
         X, Y = self.X, self.Y
-        if m == 1 and Y.dtype == X.dtype and type(X) is np.ndarray:
-            k = rows.start if type(rows) is slice else int(rows[0])
+        if m == 1 and self.one_row_views:
+            k = rows.start if type(rows) is slice else rows[0]
             return X[k : k + 1], Y[k : k + 1]  # one sample: views, no copy
         if isinstance(rows, slice) or self.X_batch is None:
             X_batch = X[rows]

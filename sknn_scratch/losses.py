@@ -153,7 +153,7 @@ def _arrays(y_true, y_pred):
 
 def _scaled(out, scale):
     """``out *= scale``, skipped for a scale of 1."""
-    if not (isinstance(scale, float | int) and scale == 1):
+    if not (isinstance(scale, (float, int)) and scale == 1):
         out *= scale
     return out
 
@@ -293,14 +293,17 @@ class LogLoss(Loss):
 
     def _clipped(self, y_pred):
         eps = _EPS.get(y_pred.dtype, 1e-15)
-        return np.clip(y_pred, eps, 1 - eps)
+        # np.clip, in two ufuncs: a third of its time on a batch's outputs
+        p = np.maximum(y_pred, eps)
+        return np.minimum(p, 1 - eps, out=p)
 
     def loss(self, y_true, y_pred, sample_weight=None):
+        y_true, y_pred = wrapped(y_true), wrapped(y_pred)
+        sample_weight = None if sample_weight is None else wrapped(sample_weight)
         return float(self._value(y_true, y_pred, sample_weight))
 
     def _value(self, y_true, y_pred, sample_weight=None):
-        y_true, y_pred = wrapped(y_true), wrapped(y_pred)
-        sample_weight = None if sample_weight is None else wrapped(sample_weight)
+        """The loss of arrays numpy's functions take (the engine's, or wrapped)."""
         p = self._clipped(y_pred)
         # -y ln p, summed over the outputs and averaged over the samples ...
         log_p = np.log(p)

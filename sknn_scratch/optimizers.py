@@ -165,6 +165,8 @@ class Adam(Optimizer):
 
 def _arrays(arrays):
     """The arrays, wrapped where of another library than numpy (in place)."""
+    if len(arrays) == 1 and type(arrays[0]) is np.ndarray:
+        return arrays  # the flat vector of a numpy network: every step
     return [a if type(a) is np.ndarray else wrapped(a) for a in arrays]
 
 

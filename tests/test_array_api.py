@@ -26,7 +26,7 @@ from sknn_scratch import (
     check_gradients,
     move_estimator_to,
 )
-from sknn_scratch.activations import ACTIVATIONS
+from sknn_scratch.activations import ACTIVATIONS, Activation
 from sknn_scratch.losses import LOSSES
 from sknn_scratch.optimizers import SGD, Adam
 
@@ -305,6 +305,42 @@ def test_a_component_written_with_array_namespace_runs_everywhere(data):
         np.testing.assert_allclose(
             numpy_of(model.coefs_[0]), reference.coefs_[0], rtol=1e-9
         )
+
+
+class Softsign(Activation):
+    """The custom-component page's in-place activation, written with numpy."""
+
+    derivative_from_output = True
+    output_bound = 1.0
+
+    def forward_into(self, Z, out):
+        denominator = np.abs(Z)
+        denominator += 1
+        return np.divide(Z, denominator, out=out)
+
+    def times_derivative(self, delta, Z, A):
+        np.abs(A, out=A)
+        np.subtract(1, A, out=A)
+        delta *= A
+        delta *= A
+
+
+@pytest.mark.parametrize("library", LIBRARIES)
+def test_in_place_forms_written_with_numpy_ufuncs_run_in_every_library(data, library):
+    X, y = data
+    params = dict(hidden_layer_sizes=(4,), max_iter=3, random_state=0)
+    on_numpy = quiet(ScratchMLPClassifier(activation=Softsign(), **params).fit, X, y)
+    with dispatch():
+        other = quiet(
+            ScratchMLPClassifier(activation=Softsign(), **params).fit,
+            LIBRARIES[library](X),
+            LIBRARIES[library](y),
+        )
+        proba = other.predict_proba(LIBRARIES[library](X))
+    assert library_of(other.coefs_[0]) == library_of(LIBRARIES[library](X))
+    np.testing.assert_allclose(
+        numpy_of(proba), on_numpy.predict_proba(X), rtol=1e-6, atol=1e-9
+    )
 
 
 # ------------------------------------------------------------ moving a model
