@@ -174,7 +174,7 @@ def _inline(method, args, bindings, prefix):
     """
     function = getattr(method, "__func__", None)
     try:
-        definition = ast.parse(textwrap.dedent(inspect.getsource(function))).body[0]
+        definition = ast.parse(_source(function)).body[0]
     except (OSError, TypeError, SyntaxError, IndexError):
         return None
     body = definition.body
@@ -212,6 +212,13 @@ def _inline(method, args, bindings, prefix):
     expression = renamed.visit(expression)
     bindings.update(renamed.bound)
     return f"({ast.unparse(expression)})"
+
+
+@functools.lru_cache(maxsize=256)
+def _source(function):
+    # inspect reads and tokenizes the whole file: once per function, not per
+    # fit (a fit of the article's network takes a few milliseconds)
+    return textwrap.dedent(inspect.getsource(function))
 
 
 class _Renamed(ast.NodeTransformer):
