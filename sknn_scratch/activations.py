@@ -134,6 +134,20 @@ class Activation(Component):
             )
 
 
+def _row_max(Z):
+    """The maximum of each row of ``Z``, as a column.
+
+    numpy reduces a short last axis one row at a time: 20 us for a batch of
+    256 rows of 10 outputs, against 3 us over the rows of the transposed
+    copy, vectorised across the batch (a maximum is exact in any order).
+    """
+    if type(Z) is np.ndarray and Z.ndim == 2 and Z.shape[0] > 1:
+        return np.ascontiguousarray(Z.T).max(axis=0)[:, np.newaxis]
+    # one row: over the whole array, numpy's faster path
+    axis = None if Z.ndim == 2 and Z.shape[0] == 1 else -1
+    return Z.max(axis=axis, keepdims=True)
+
+
 def _float_array(Z, dtype=None, copy=False):
     """``Z`` as a float array (wrapped if of another library than numpy)."""
     Z = wrapped(Z)
@@ -480,7 +494,7 @@ class Softmax(Activation):
         # exponential is the 0 it should be. One row (training one sample at
         # a time) reduces over the whole array: the same numbers, faster
         axis = None if Z.ndim == 2 and Z.shape[0] == 1 else -1
-        np.subtract(Z, Z.max(axis=axis, keepdims=True), out=out)
+        np.subtract(Z, _row_max(Z), out=out)
         np.exp(out, out=out)
         out /= out.sum(axis=axis, keepdims=True)
         return out
@@ -488,7 +502,7 @@ class Softmax(Activation):
     def log_forward(self, Z):
         # log f(z)_j = z_j - max z - log sum_k e^(z_k - max z): no overflow
         Z = _float_array(Z)
-        shifted = Z - Z.max(axis=-1, keepdims=True)
+        shifted = Z - _row_max(Z)
         log_sum = np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
         return unwrap(shifted - log_sum)
 
