@@ -169,7 +169,7 @@ class Network:
         # step itself, at no cost (the gradients are scaled by 1/n anyway);
         # its step for the penalty, w <- w - eta (alpha / n) w, is then a
         # decay of the weights, one pass over them instead of two
-        folds = optimizer.folds_learning_rate
+        folds = getattr(optimizer, "folds_learning_rate", False)
         loss = self.backprop(
             X,
             Y,

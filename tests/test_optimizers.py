@@ -150,3 +150,27 @@ def test_fitting_never_changes_the_users_optimizer_object():
     assert clf.optimizer_ is not optimizer
     assert clf.optimizer_.t_ == 3
     assert clf.optimizer_.beta_1 == 0.5
+
+
+def test_an_object_with_only_initialize_and_update_trains():
+    # the protocol is initialize() and update(): the properties that let the
+    # training step fold the learning rate in are optional
+    class PlainSGD:
+        def initialize(self, params):
+            pass
+
+        def update(self, params, grads, learning_rate):
+            for param, grad in zip(params, grads):
+                param -= learning_rate * grad
+
+    X = np.random.RandomState(0).normal(size=(20, 3))
+    y = (X[:, 0] > 0).astype(int)
+    reference = ScratchMLPClassifier((3,), learning_rate_init=0.1, max_iter=5)
+    ours = ScratchMLPClassifier((3,), solver=PlainSGD(), learning_rate_init=0.1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        reference.set_params(random_state=0).fit(X, y)
+        ours.set_params(max_iter=5, random_state=0).fit(X, y)
+    # the same updates as the built-in SGD without momentum
+    for mine, theirs in zip(ours.coefs_, reference.coefs_):
+        np.testing.assert_allclose(mine, theirs, rtol=1e-12)
