@@ -246,6 +246,24 @@ class BaseScratchMLP(
         if not (keep_optimizer and hasattr(self, "optimizer_")):
             self.optimizer_ = self._resolve_optimizer()
             self._optimizer_ready = False
+        self.learning_rate_init_ = self._learning_rate_init(self.optimizer_)
+
+    def _learning_rate_init(self, optimizer):
+        """The initial learning rate of this fit: the parameter, or the solver's.
+
+        ``None`` for a full-batch solver, which takes no learning rate.
+        """
+        if not _is_stochastic(optimizer):
+            return None
+        if self.learning_rate_init is not None:
+            return float(self.learning_rate_init)
+        rate = getattr(optimizer, "default_learning_rate", None)
+        # an optimizer that names no rate gets the article's eta
+        return self._default_learning_rate(0.1 if rate is None else float(rate))
+
+    def _default_learning_rate(self, rate):
+        """The rate of ``learning_rate_init=None``, from the solver's default."""
+        return rate
 
     def _resolve_optimizer(self):
         optimizer = OPTIMIZERS.resolve(

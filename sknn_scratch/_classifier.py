@@ -52,8 +52,13 @@ class ScratchMLPClassifier(ClassifierMixin, BaseScratchMLP):
     learning_rate : str or schedule object, default="constant"
         The learning-rate schedule: ``"constant"``, ``"invscaling"``,
         ``"adaptive"``, ``"step"``, ``"cosine"``, or a schedule object.
-    learning_rate_init : float, default=0.1
-        The initial learning rate, the article's eta.
+    learning_rate_init : float or None, default=None
+        The initial learning rate of the stochastic solvers. ``None`` is the
+        solver's own default: the article's eta, 0.1, for ``"sgd"``; 0.001
+        for ``"adam"`` (as MLPClassifier: Adam's steps are normalised, and
+        at 0.1 it does not learn); 0.1 for an optimizer object without a
+        ``default_learning_rate``. The rate used is ``learning_rate_init_``;
+        ``"lbfgs"`` takes none.
     power_t : float, default=0.5
         The exponent of the ``"invscaling"`` schedule.
     max_iter : int, default=1000
@@ -141,6 +146,9 @@ class ScratchMLPClassifier(ClassifierMixin, BaseScratchMLP):
     out_activation_ : str
         The output activation's name (``"logistic"`` for the sigmoid, as in
         scikit-learn).
+    learning_rate_init_ : float or None
+        The initial learning rate of the fit: ``learning_rate_init``, or the
+        solver's default when it is ``None``; ``None`` for ``"lbfgs"``.
     hidden_activation_, output_activation_, loss_function_, optimizer_, \
 learning_rate_schedule_, weight_init_ : object
         The components the parameters resolved to.
@@ -187,7 +195,7 @@ learning_rate_schedule_, weight_init_ : object
         alpha=1e-4,
         batch_size=None,
         learning_rate="constant",
-        learning_rate_init=0.1,
+        learning_rate_init=None,
         power_t=0.5,
         max_iter=1000,
         loss="squared_error",

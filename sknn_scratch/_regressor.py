@@ -37,9 +37,13 @@ class ScratchMLPRegressor(RegressorMixin, BaseScratchMLP):
         MLPClassifier.
     learning_rate : str or schedule object, default="constant"
         The learning-rate schedule.
-    learning_rate_init : float, default=0.01
-        The initial learning rate. Smaller than the classifier's 0.1: a linear
-        output is unbounded, and 0.1 diverges on many unscaled targets.
+    learning_rate_init : float or None, default=None
+        The initial learning rate of the stochastic solvers. ``None`` is the
+        solver's own default, at most 0.01: 0.01 for ``"sgd"`` (smaller than
+        the classifier's 0.1: a linear output is unbounded, and 0.1 diverges
+        on many unscaled targets), 0.001 for ``"adam"`` (as
+        MLPRegressor). The rate used is ``learning_rate_init_``; ``"lbfgs"``
+        takes none.
     power_t : float, default=0.5
         The exponent of the ``"invscaling"`` schedule.
     max_iter : int, default=1000
@@ -101,6 +105,9 @@ class ScratchMLPRegressor(RegressorMixin, BaseScratchMLP):
         Feature names seen in ``fit``, when ``X`` has string column names.
     out_activation_ : str
         The output activation's name (``"identity"``).
+    learning_rate_init_ : float or None
+        The initial learning rate of the fit: ``learning_rate_init``, or the
+        solver's default when it is ``None``; ``None`` for ``"lbfgs"``.
     hidden_activation_, output_activation_, loss_function_, optimizer_, \
 learning_rate_schedule_, weight_init_ : object
         The components the parameters resolved to.
@@ -132,7 +139,7 @@ learning_rate_schedule_, weight_init_ : object
         alpha=1e-4,
         batch_size=None,
         learning_rate="constant",
-        learning_rate_init=0.01,
+        learning_rate_init=None,
         power_t=0.5,
         max_iter=1000,
         loss="squared_error",
@@ -210,6 +217,11 @@ learning_rate_schedule_, weight_init_ : object
 
     def _combine_weights(self, y, sample_weight, incremental):
         return sample_weight
+
+    def _default_learning_rate(self, rate):
+        # a linear output is unbounded: plain SGD's 0.1 diverges on many
+        # unscaled targets, so no default rate above 0.01
+        return min(rate, 0.01)
 
     def _default_output_activation(self, loss, Y):
         return "identity"

@@ -169,7 +169,7 @@ def fit_stochastic(est, network, X, Y, y, sample_weight, incremental, context):
     if not est._optimizer_ready:
         est.optimizer_.initialize(network.params_for(est.optimizer_)[0])
         est._optimizer_ready = True
-        est._learning_rate = float(est.learning_rate_init)
+        est._learning_rate = est.learning_rate_init_
     # the callbacks see the data fit was given, not the validation split's
     tasks = EpochTasks.of(est, context, X, y, lambda: runner.sync())
     validation = None
@@ -275,7 +275,7 @@ class _Epochs:
         est = self.est
         est._learning_rate = est.learning_rate_schedule_.learning_rate(
             est._learning_rate,
-            learning_rate_init=float(est.learning_rate_init),
+            learning_rate_init=est.learning_rate_init_,
             epoch=est.n_iter_,
             t=est.t_,
             max_iter=est.max_iter,

@@ -11,6 +11,12 @@ A full-batch optimizer (``stochastic = False``) instead has
 ``fun(x) -> (loss, gradient)`` works on all parameters packed in one vector;
 it returns ``(x, n_iter, loss)``.
 
+An optimizer may say the learning rate it works best with by default,
+``default_learning_rate``: what the estimators use when
+``learning_rate_init=None`` (their default). Plain SGD's is the article's
+0.1; Adam's is 0.001, the rate of its paper and of scikit-learn's MLP (its
+steps are normalised, so 0.1 throws the weights far out at every step).
+
 An optimizer says what the training step may do for it by its properties:
 ``folds_learning_rate`` is true when ``update(params, eta * grads, 1.0)`` is
 the same update as ``update(params, grads, eta)`` (plain SGD): the step then
@@ -49,6 +55,9 @@ class Optimizer(Component):
     """Base class of the built-in optimizers."""
 
     stochastic = True
+    #: the learning rate of ``learning_rate_init=None`` (``None``: the
+    #: estimator's fallback, the article's 0.1 for a classifier)
+    default_learning_rate = None
     #: whether the training step may hand ``update`` the gradients already
     #: multiplied by the learning rate (and a learning rate of 1)
     folds_learning_rate = False
@@ -84,6 +93,7 @@ class SGD(Optimizer):
     """
 
     updates_elementwise = True
+    default_learning_rate = 0.1
 
     def __init__(self, momentum=0.0, nesterovs_momentum=True):
         self.momentum = momentum
@@ -135,6 +145,7 @@ class Adam(Optimizer):
     """
 
     updates_elementwise = True
+    default_learning_rate = 0.001
 
     def __init__(self, beta_1=0.9, beta_2=0.999, epsilon=1e-8):
         self.beta_1 = beta_1

@@ -67,12 +67,16 @@ def error_of(call):
 # --- Parameters
 
 
-def test_defaults_are_the_articles_method():
+def test_defaults_are_the_articles_method(binary):
     params = ScratchMLPClassifier().get_params()
     assert params["activation"] == "sigmoid"
     assert params["loss"] == "squared_error"
     assert params["solver"] == "sgd"
-    assert params["learning_rate_init"] == 0.1
+    # None: the solver's own rate, which for plain SGD is the article's eta
+    assert params["learning_rate_init"] is None
+    X, y = binary
+    clf = quiet(ScratchMLPClassifier((2,), max_iter=1).fit, X, y)
+    assert clf.learning_rate_init_ == 0.1
     assert params["momentum"] == 0
     assert params["learning_rate"] == "constant"
 
@@ -482,6 +486,9 @@ def test_invalid_hyperparameters_raise_like_mlpclassifier(binary, params):
     if name == "batch_size":
         # None is one more accepted value here: min(32, n_samples)
         expected = expected.replace("must be a str", "must be None, a str")
+    if name == "learning_rate_init":
+        # None is one more accepted value here: the solver's own rate
+        expected = expected.replace("(0.0, inf)", "(0.0, inf) or None")
     assert str(ours) == expected
     assert f"'{name}'" in str(ours)
 
