@@ -75,7 +75,11 @@ class ScratchMLPClassifier(ClassifierMixin, BaseScratchMLP):
         fresh seed; numpy's global random state is never used.
     tol : float, default=1e-4
         Improvement of the loss (or validation score) below which an epoch
-        counts as no improvement.
+        counts as no improvement. For ``"lbfgs"``, the gradient tolerance
+        (scipy's ``gtol``, as MLPClassifier) where the loss and the output
+        activation cancel (``"log_loss"``); ``tol / 1000`` otherwise (the
+        squared error's gradients through sigmoids nearly vanish on
+        plateaus of the loss).
     verbose : bool, default=False
         Print the loss after each epoch.
     warm_start : bool, default=False

@@ -56,7 +56,10 @@ class ScratchMLPRegressor(RegressorMixin, BaseScratchMLP):
     random_state : int, RandomState instance or None, default=None
         Seeds the weights, shuffling and validation split.
     tol : float, default=1e-4
-        Improvement below which an epoch counts as no improvement.
+        Improvement below which an epoch counts as no improvement. For
+        ``"lbfgs"``, the gradient tolerance (scipy's ``gtol``, as
+        MLPRegressor) where the loss and the output activation cancel (the
+        squared error after the identity); ``tol / 1000`` otherwise.
     verbose : bool, default=False
         Print the loss after each epoch.
     warm_start : bool, default=False

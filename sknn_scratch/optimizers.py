@@ -208,8 +208,14 @@ class LBFGS(Optimizer):
     steps and gradients, and :math:`\lambda_k` comes from a line search.
 
     As scikit-learn's MLP: ``scipy.optimize.minimize(method="L-BFGS-B")``
-    with ``maxiter=max_iter``, ``maxfun=max_fun`` and ``gtol=tol``. It
-    converges fast on small data sets; it has no ``partial_fit``.
+    with ``maxiter=max_iter``, ``maxfun=max_fun`` and ``gtol=tol``; and
+    ``ftol`` (the relative decrease of the loss in one iteration below which
+    it stops) proportional to ``tol``: scipy's default, ``2.2e-9``, at the
+    estimators' default ``tol=1e-4``, and 0 for ``tol=0``. A smaller ``tol``
+    thus means a longer fit on both counts: plateaus of the loss are where
+    the decrease is smallest (the estimators pass ``tol / 1000`` where the
+    gradient carries the output activation's derivative). It converges fast
+    on small data sets; it has no ``partial_fit``.
     """
 
     stochastic = False
@@ -217,15 +223,18 @@ class LBFGS(Optimizer):
     def minimize(self, fun, x0, *, max_iter, tol, max_fun, verbose):
         import scipy.optimize
 
+        options = {"maxfun": max_fun, "maxiter": max_iter, "gtol": tol}
+        options["ftol"] = tol * _FTOL_PER_TOL
         result = scipy.optimize.minimize(
-            fun,
-            x0,
-            method="L-BFGS-B",
-            jac=True,
-            options={"maxfun": max_fun, "maxiter": max_iter, "gtol": tol},
+            fun, x0, method="L-BFGS-B", jac=True, options=options
         )
         n_iter = _check_lbfgs_result(result, max_iter)
         return result.x, n_iter, float(result.fun)
+
+
+#: scipy's default ftol (``factr = 1e7`` times the machine epsilon) per the
+#: estimators' default tol, 1e-4
+_FTOL_PER_TOL = 1e7 * float(np.finfo(float).eps) / 1e-4
 
 
 def _check_lbfgs_result(result, max_iter):

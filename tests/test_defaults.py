@@ -25,7 +25,7 @@ def digits():
     return scaler.transform(X_train), scaler.transform(X_test), y_train, y_test
 
 
-@pytest.mark.parametrize("solver", ["sgd", "adam"])
+@pytest.mark.parametrize("solver", ["sgd", "adam", "lbfgs"])
 def test_every_solver_learns_standardised_digits_with_the_defaults(digits, solver):
     X_train, X_test, y_train, y_test = digits
     clf = ScratchMLPClassifier(solver=solver, random_state=0).fit(X_train, y_train)
@@ -100,3 +100,32 @@ def test_an_optimizer_without_a_default_rate_gets_the_articles():
 @parametrize_with_checks([ScratchMLPClassifier(solver="adam")])
 def test_check_estimator_with_adam_at_the_default_sizes(estimator, check):
     check(estimator)
+
+
+@pytest.mark.parametrize(
+    "Estimator, params, gtol",
+    [
+        # the loss and the output cancel: MLPClassifier's gtol = tol
+        (ScratchMLPClassifier, {"loss": "log_loss"}, 1e-4),
+        (ScratchMLPRegressor, {}, 1e-4),
+        # the squared error through sigmoids: gradients that nearly vanish
+        (ScratchMLPClassifier, {}, 1e-7),
+    ],
+)
+def test_lbfgs_tolerances(monkeypatch, Estimator, params, gtol):
+    import scipy.optimize
+
+    seen = {}
+    minimize = scipy.optimize.minimize
+
+    def spy(*args, **kwargs):
+        seen.update(kwargs["options"])
+        return minimize(*args, **kwargs)
+
+    monkeypatch.setattr(scipy.optimize, "minimize", spy)
+    X = np.random.RandomState(0).normal(size=(20, 3))
+    y = (X[:, 0] > 0).astype(int)
+    Estimator((3,), solver="lbfgs", max_iter=5, **params).fit(X, y)
+    assert seen["gtol"] == pytest.approx(gtol)
+    # scipy's default ftol at the default tol, in proportion otherwise
+    assert seen["ftol"] == pytest.approx(2.220446049250313e-09 * gtol / 1e-4)
