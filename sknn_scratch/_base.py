@@ -26,6 +26,7 @@ from sklearn.base import (
 from sklearn.model_selection import train_test_split
 from sklearn.utils._array_api import check_same_namespace
 from sklearn.utils._chunking import get_chunk_n_rows
+from sklearn.utils._param_validation import InvalidParameterError
 from sklearn.utils.validation import (
     _check_sample_weight,
     check_is_fitted,
@@ -225,6 +226,15 @@ class BaseScratchMLP(
     def _resolve_components(self, Y, keep_optimizer):
         """Build the fitted components from the parameters (never changed)."""
         self.hidden_activation_ = ACTIVATIONS.resolve(self.activation, "activation")
+        if getattr(self.hidden_activation_, "output_only", False):
+            raise InvalidParameterError(
+                f"The 'activation' parameter of {type(self).__name__} is the "
+                f"hidden layers' activation; got {self.activation!r}, an output "
+                "activation: a softmax layer's outputs share one sum of 1, "
+                "which leaves a hidden layer one degree of freedom short. Pass "
+                "it as output_activation='softmax', and a hidden activation "
+                "such as 'sigmoid', 'tanh' or 'relu'."
+            )
         loss = LOSSES.resolve(self.loss, "loss")
         output = self.output_activation
         if output is None:

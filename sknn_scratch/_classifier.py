@@ -38,7 +38,8 @@ class ScratchMLPClassifier(ClassifierMixin, BaseScratchMLP):
     activation : str or activation object, default="sigmoid"
         The hidden layers' activation: a registered name (``"sigmoid"``, alias
         ``"logistic"``, ``"tanh"``, ``"relu"``, ``"identity"``, ...) or an
-        object with ``forward(Z)`` and ``derivative(Z, A)``.
+        object with ``forward(Z)`` and ``derivative(Z, A)``. ``"softmax"`` is
+        an output activation only, refused here.
     solver : str or optimizer object, default="sgd"
         ``"sgd"``, ``"adam"``, ``"lbfgs"``, or an optimizer object.
     alpha : float, default=1e-4
@@ -103,6 +104,9 @@ class ScratchMLPClassifier(ClassifierMixin, BaseScratchMLP):
         The output layer's activation. ``None`` follows the loss: a sigmoid
         per class for ``"squared_error"``, softmax for ``"log_loss"`` with
         more than two classes, sigmoid for two classes and multilabel.
+        ``"softmax"`` for two classes has two outputs, one per class
+        (``n_outputs_`` is 2): a single softmax output would be 1 for every
+        sample.
     weight_init : str or callable, default="glorot_uniform"
         How weights start: ``"glorot_uniform"`` (scikit-learn's),
         ``"standard_normal"`` (the article's), ``"he_normal"``,
@@ -319,6 +323,10 @@ learning_rate_schedule_, weight_init_ : object
         return self._label_binarizer.y_type_.startswith("multilabel")
 
     def _encode_targets(self, Y, dtype, compact=False):
+        if Y.shape[1] == 1 and _is_softmax(self.output_activation_):
+            # one softmax output is 1 whatever its input: two classes get two
+            # outputs, one per class in the order of classes_
+            Y = np.hstack([~Y, Y]) if Y.dtype == bool else np.hstack([1 - Y, Y])
         low, high = getattr(self.loss_function_, "target_range", (0, 1))
         if compact and (low, high) == (0, 1):
             return np.asarray(Y, dtype=bool)
@@ -468,3 +476,7 @@ learning_rate_schedule_, weight_init_ : object
         tags = super().__sklearn_tags__()
         tags.classifier_tags.multi_label = True
         return tags
+
+
+def _is_softmax(activation):
+    return getattr(activation, "sklearn_name", None) == "softmax"

@@ -24,7 +24,8 @@ class ScratchMLPRegressor(RegressorMixin, BaseScratchMLP):
         The number of neurons of each hidden layer; ``()`` means none (a
         linear model).
     activation : str or activation object, default="sigmoid"
-        The hidden layers' activation (see :class:`ScratchMLPClassifier`).
+        The hidden layers' activation (see :class:`ScratchMLPClassifier`);
+        ``"softmax"`` is an output activation only, refused here.
     solver : str or optimizer object, default="sgd"
         ``"sgd"``, ``"adam"``, ``"lbfgs"``, or an optimizer object.
     alpha : float, default=1e-4

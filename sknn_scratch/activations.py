@@ -79,6 +79,9 @@ class Activation(Component):
     #: then compute ``A`` in place over ``Z``, and passes the same array as
     #: both.
     derivative_from_output = False
+    #: Whether the function is for output layers only (softmax: its outputs
+    #: share one sum of 1); the estimators refuse it as ``activation``.
+    output_only = False
 
     def forward(self, Z):
         """``A = f(Z)``, a new array (of ``Z``'s array library)."""
@@ -474,7 +477,7 @@ class Identity(Activation):
 
 @register_activation("softmax")
 class Softmax(Activation):
-    r"""The softmax over each row, for output layers.
+    r"""The softmax over each row, for output layers only.
 
     .. math:: f(z)_j = \frac{e^{z_j}}{\sum_k e^{z_k}}, \qquad
         \frac{\partial L}{\partial z_j} = f_j \Big(g_j - \sum_k g_k f_k\Big)
@@ -488,6 +491,7 @@ class Softmax(Activation):
     sklearn_name = "softmax"
     output_bound = 1.0
     derivative_from_output = True
+    output_only = True
 
     def forward_into(self, Z, out):
         # a row holding both -1e308 and 1e308 subtracts to -inf, whose

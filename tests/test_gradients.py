@@ -35,6 +35,8 @@ BUILTIN_LOSSES = [
     "hinge",
     "squared_hinge",
 ]
+# softmax is an output activation only: the estimators refuse it as activation
+HIDDEN_ACTIVATIONS = [name for name in BUILTIN_ACTIVATIONS if name != "softmax"]
 LAYOUTS = [(), (3,), (4, 3)]
 
 
@@ -61,7 +63,7 @@ def test_the_built_ins_are_all_covered():
     assert set(BUILTIN_LOSSES) <= set(LOSSES.names())
 
 
-@pytest.mark.parametrize("activation", BUILTIN_ACTIVATIONS)
+@pytest.mark.parametrize("activation", HIDDEN_ACTIVATIONS)
 @pytest.mark.parametrize("layout", [(3,), (4, 3)])
 def test_every_hidden_activation(data, activation, layout):
     X, ys = data

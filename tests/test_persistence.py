@@ -58,7 +58,10 @@ LOSS_NAMES = _built_in(LOSSES)
 SOLVER_NAMES = _built_in(OPTIMIZERS)
 SCHEDULE_NAMES = _built_in(SCHEDULES)
 INIT_NAMES = _built_in(INITIALIZERS)
-COMBINATIONS = list(itertools.product(ACTIVATION_NAMES, LOSS_NAMES, SOLVER_NAMES))
+# softmax is an output activation only (the classifiers with the log-loss
+# hold one, for three classes)
+HIDDEN_NAMES = [name for name in ACTIVATION_NAMES if name != "softmax"]
+COMBINATIONS = list(itertools.product(HIDDEN_NAMES, LOSS_NAMES, SOLVER_NAMES))
 
 
 def _classifier(index, activation, loss, solver):
@@ -105,7 +108,7 @@ def fitted_models(data):
     for i, activation in enumerate(ACTIVATION_NAMES):
         regressor = ScratchMLPRegressor(
             (3,),
-            activation=activation,
+            activation=HIDDEN_NAMES[i % len(HIDDEN_NAMES)],
             output_activation=activation,
             solver=SOLVER_NAMES[i % len(SOLVER_NAMES)],
             loss=["squared_error", "absolute_error"][i % 2],
