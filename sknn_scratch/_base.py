@@ -26,7 +26,6 @@ from sklearn.base import (
 from sklearn.model_selection import train_test_split
 from sklearn.utils._array_api import check_same_namespace
 from sklearn.utils._chunking import get_chunk_n_rows
-from sklearn.utils._param_validation import InvalidParameterError
 from sklearn.utils.validation import (
     _check_sample_weight,
     check_is_fitted,
@@ -44,6 +43,13 @@ from ._array import (
 )
 from ._callbacks import CallbackSupportMixin, end_fit, fit_context
 from ._checkpoint import ADVICE, NON_FINITE_MESSAGE, OVERFLOW_MESSAGE
+from ._components import (
+    hidden_activation,
+    is_stochastic,
+    learning_rate_init,
+    resolve_loss,
+    resolve_optimizer,
+)
 from ._network import Network
 from ._params import PARAMETER_CONSTRAINTS
 from ._progress import require_tqdm
@@ -51,7 +57,6 @@ from ._training import fit_stochastic
 from ._warn import warn
 from .activations import ACTIVATIONS
 from .initializers import INITIALIZERS
-from .losses import LOSSES
 from .optimizers import OPTIMIZERS
 from .schedules import SCHEDULES
 
@@ -103,7 +108,7 @@ class BaseScratchMLP(
         solver = self.solver
         if isinstance(solver, str):
             solver = OPTIMIZERS.get_factory(solver, missing_ok=True)
-        if not _is_stochastic(solver):
+        if not is_stochastic(solver):
             name = self.solver if isinstance(self.solver, str) else repr(self.solver)
             raise AttributeError(
                 "partial_fit is only available for stochastic optimizers. "
@@ -140,7 +145,7 @@ class BaseScratchMLP(
         dtype = wrapped(X).dtype  # numpy's name for it
         sample_weight = self._sample_weight(X, y_original, sample_weight, incremental)
         self._resolve_components(Y, keep_optimizer=incremental and not first_pass)
-        stochastic = _is_stochastic(self.optimizer_)
+        stochastic = is_stochastic(self.optimizer_)
         # (0/1 class targets may stay boolean for the stochastic loop, which
         # casts each batch: an eighth of the memory of float64 targets)
         Y = self._encode_targets(Y, dtype, compact=stochastic and backend.is_numpy)
@@ -225,17 +230,8 @@ class BaseScratchMLP(
 
     def _resolve_components(self, Y, keep_optimizer):
         """Build the fitted components from the parameters (never changed)."""
-        self.hidden_activation_ = ACTIVATIONS.resolve(self.activation, "activation")
-        if getattr(self.hidden_activation_, "output_only", False):
-            raise InvalidParameterError(
-                f"The 'activation' parameter of {type(self).__name__} is the "
-                f"hidden layers' activation; got {self.activation!r}, an output "
-                "activation: a softmax layer's outputs share one sum of 1, "
-                "which leaves a hidden layer one degree of freedom short. Pass "
-                "it as output_activation='softmax', and a hidden activation "
-                "such as 'sigmoid', 'tanh' or 'relu'."
-            )
-        loss = LOSSES.resolve(self.loss, "loss")
+        self.hidden_activation_ = hidden_activation(self)
+        loss = resolve_loss(self)
         output = self.output_activation
         if output is None:
             output = self._default_output_activation(loss, Y)
@@ -254,48 +250,13 @@ class BaseScratchMLP(
             self.learning_rate, "learning_rate", power_t=self.power_t
         )
         if not (keep_optimizer and hasattr(self, "optimizer_")):
-            self.optimizer_ = self._resolve_optimizer()
+            self.optimizer_ = resolve_optimizer(self)
             self._optimizer_ready = False
-        self.learning_rate_init_ = self._learning_rate_init(self.optimizer_)
-
-    def _learning_rate_init(self, optimizer):
-        """The initial learning rate of this fit: the parameter, or the solver's.
-
-        ``None`` for a full-batch solver, which takes no learning rate.
-        """
-        if not _is_stochastic(optimizer):
-            return None
-        if self.learning_rate_init is not None:
-            return float(self.learning_rate_init)
-        rate = getattr(optimizer, "default_learning_rate", None)
-        # an optimizer that names no rate gets the article's eta
-        return self._default_learning_rate(0.1 if rate is None else float(rate))
+        self.learning_rate_init_ = learning_rate_init(self, self.optimizer_)
 
     def _default_learning_rate(self, rate):
         """The rate of ``learning_rate_init=None``, from the solver's default."""
         return rate
-
-    def _resolve_optimizer(self):
-        optimizer = OPTIMIZERS.resolve(
-            self.solver,
-            "solver",
-            momentum=self.momentum,
-            nesterovs_momentum=self.nesterovs_momentum,
-            beta_1=self.beta_1,
-            beta_2=self.beta_2,
-            epsilon=self.epsilon,
-        )
-        stochastic = _is_stochastic(optimizer)
-        needed = ("initialize", "update") if stochastic else ("minimize",)
-        missing = [m for m in needed if not callable(getattr(optimizer, m, None))]
-        if missing:
-            raise ValueError(
-                f"The solver {self.solver!r} lacks "
-                f"{', '.join(f'{m}()' for m in missing)}: a "
-                "stochastic optimizer needs initialize() and update(), a "
-                "full-batch one (stochastic = False) needs minimize()."
-            )
-        return optimizer
 
     # ------------------------------------------------------- initialization
 
@@ -624,15 +585,6 @@ def _fresh_random_state(random_state):
     if isinstance(random_state, Integral | np.integer):
         return np.random.RandomState(random_state)
     return random_state
-
-
-def _is_stochastic(optimizer):
-    """Whether ``optimizer`` (or its class) trains by mini-batches.
-
-    The optimizer protocol's default: one that does not say
-    ``stochastic = False`` is stochastic.
-    """
-    return getattr(optimizer, "stochastic", True)
 
 
 def _name_of(component, spec):

@@ -68,7 +68,8 @@ class ScratchMLPClassifier(ClassifierMixin, BaseScratchMLP):
         ``"squared_error"`` (the article's MSE), ``"log_loss"``
         (cross-entropy), ``"absolute_error"``, ``"hinge"``, or a loss object
         with ``loss(y_true, y_pred, sample_weight=None)`` and
-        ``gradient(y_true, y_pred)``.
+        ``gradient(y_true, y_pred)``. The regressor's ``"poisson"`` is
+        refused.
     shuffle : bool, default=True
         Shuffle the samples before each epoch.
     random_state : int, RandomState instance or None, default=None

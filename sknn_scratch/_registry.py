@@ -108,16 +108,39 @@ class Registry:
 
         return add if factory is None else add(factory)
 
-    def names(self):
-        """Sorted names known now, plugins included."""
+    def names(self, where=None):
+        """Sorted names known now, plugins included.
+
+        Parameters
+        ----------
+        where : callable, default=None
+            ``where(component) -> bool``: only the names whose component (as
+            the factory builds it with no arguments) passes, for example the
+            losses a regressor can use. A factory that fails to build is
+            listed.
+        """
         self._load_plugins()
-        return sorted(self._factories)
+        names = sorted(self._factories)
+        if where is None:
+            return names
+        return [name for name in names if self._passes(name, where)]
+
+    def _passes(self, name, where):
+        try:
+            component = self._factories[name]()
+        except Exception:  # a plugin's factory that needs arguments, say
+            return True
+        return bool(where(component))
 
     def __contains__(self, name):
         return self.get_factory(name, missing_ok=True) is not None
 
-    def get_factory(self, name, missing_ok=False):
-        """The factory registered as ``name``; plugins are loaded on a miss."""
+    def get_factory(self, name, missing_ok=False, where=None):
+        """The factory registered as ``name``; plugins are loaded on a miss.
+
+        An unknown name raises ``InvalidParameterError`` listing the valid
+        names (those that pass ``where``, see :meth:`names`).
+        """
         if name not in self._factories:
             self._load_plugins()
         if name in self._factories:
@@ -126,11 +149,11 @@ class Registry:
             return None
         raise InvalidParameterError(
             f"Unknown {self.kind} {name!r}. Valid names are: "
-            f"{', '.join(map(repr, self.names()))}; or pass an object with "
+            f"{', '.join(map(repr, self.names(where)))}; or pass an object with "
             f"{self._protocol_text()}."
         )
 
-    def resolve(self, spec, param_name, **options):
+    def resolve(self, spec, param_name, where=None, **options):
         """Build the component a parameter value stands for.
 
         Parameters
@@ -139,6 +162,8 @@ class Registry:
             A registered name, or a user's object following the protocol.
         param_name : str
             The estimator parameter holding ``spec``, for messages.
+        where : callable, default=None
+            Which names the messages list as valid (see :meth:`names`).
         **options
             Values a factory may take by keyword (for example an optimizer's
             ``momentum``); only those its signature names are passed.
@@ -149,7 +174,7 @@ class Registry:
             A new object: the estimator's parameter is never modified.
         """
         if isinstance(spec, str):
-            factory = self.get_factory(spec)
+            factory = self.get_factory(spec, where=where)
             return factory(**_accepted(factory, options))
         if isinstance(spec, type):
             raise InvalidParameterError(
@@ -160,7 +185,7 @@ class Registry:
         if missing:
             raise InvalidParameterError(
                 f"The {param_name!r} parameter must be a {self.kind} name "
-                f"({', '.join(map(repr, self.names()))}) or an object with "
+                f"({', '.join(map(repr, self.names(where)))}) or an object with "
                 f"{self._protocol_text()}; got {spec!r}, which lacks "
                 f"{', '.join(missing)}."
             )

@@ -8,6 +8,8 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_dat
 
 from ._array import float_dtypes, to_numpy, unwrap
 from ._base import BaseScratchMLP
+from ._registry import overrides
+from .losses import Loss
 
 
 class ScratchMLPRegressor(RegressorMixin, BaseScratchMLP):
@@ -50,8 +52,11 @@ class ScratchMLPRegressor(RegressorMixin, BaseScratchMLP):
     max_iter : int, default=1000
         The maximum number of epochs.
     loss : str or loss object, default="squared_error"
-        ``"squared_error"`` (the article's MSE), ``"absolute_error"``, or a
-        loss object.
+        ``"squared_error"`` (the article's MSE), ``"absolute_error"``,
+        ``"poisson"`` (half the Poisson deviance, as MLPRegressor: for
+        counts and rates, ``y >= 0``, with an exponential output), or a loss
+        object. The classifier's losses (``"log_loss"``, ``"hinge"``) are
+        refused.
     shuffle : bool, default=True
         Shuffle the samples before each epoch.
     random_state : int, RandomState instance or None, default=None
@@ -81,7 +86,8 @@ class ScratchMLPRegressor(RegressorMixin, BaseScratchMLP):
     max_fun : int, default=15000
         Maximum number of loss evaluations of the ``"lbfgs"`` solver.
     output_activation : str, activation object or None, default=None
-        The output layer's activation; ``None`` is the identity.
+        The output layer's activation; ``None`` is the loss's: the
+        identity, the exponential (``"exp"``) for ``"poisson"``.
     weight_init : str or callable, default="glorot_uniform"
         How weights start.
     progress_bar : bool, default=False
@@ -108,7 +114,8 @@ class ScratchMLPRegressor(RegressorMixin, BaseScratchMLP):
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Feature names seen in ``fit``, when ``X`` has string column names.
     out_activation_ : str
-        The output activation's name (``"identity"``).
+        The output activation's name (``"identity"``, ``"exp"`` for
+        ``"poisson"``).
     learning_rate_init_ : float or None
         The initial learning rate of the fit: ``learning_rate_init``, or the
         solver's default when it is ``None``; ``None`` for ``"lbfgs"``.
@@ -216,7 +223,14 @@ learning_rate_schedule_, weight_init_ : object
         return X, Y, y
 
     def _encode_targets(self, Y, dtype, compact=False):
-        """The targets as they are, in the input's dtype."""
+        """The targets as they are, in the input's dtype, checked for the loss."""
+        in_range = getattr(self.loss_function_, "in_y_true_range", None)
+        if in_range is not None and not in_range(Y):
+            name = self.loss if isinstance(self.loss, str) else repr(self.loss)
+            raise ValueError(
+                f"Some value(s) of y are out of the valid range of the loss "
+                f"{name!r}" + (": it needs y >= 0." if name == "poisson" else ".")
+            )
         return np.asarray(Y, dtype=dtype)
 
     def _combine_weights(self, y, sample_weight, incremental):
@@ -228,6 +242,10 @@ learning_rate_schedule_, weight_init_ : object
         return min(rate, 0.01)
 
     def _default_output_activation(self, loss, Y):
+        # the loss's own pairing if it names one (the Poisson loss's
+        # exponential); the base class's sigmoid is a classifier's
+        if overrides(loss, "output_activation", Loss):
+            return loss.output_activation
         return "identity"
 
     def _stratify_validation(self, Y):

@@ -475,6 +475,69 @@ class Identity(Activation):
         return 1.0
 
 
+def _largest_exponent(dtype):
+    """The largest ``z`` of ``dtype`` whose exponential is finite."""
+    z = np.log(np.finfo(dtype).max).astype(dtype)
+    with np.errstate(over="ignore"):
+        while not np.isfinite(np.exp(z)):
+            z = np.nextafter(z, dtype(0))
+    return z
+
+
+#: per float dtype, where the exponential would overflow
+_LARGEST_EXPONENT = {
+    np.dtype(t): _largest_exponent(t) for t in (np.float16, np.float32, np.float64)
+}
+
+
+def _exponent_limit(dtype):
+    if dtype not in _LARGEST_EXPONENT:  # longdouble, say
+        _LARGEST_EXPONENT[dtype] = _largest_exponent(dtype.type)
+    return _LARGEST_EXPONENT[dtype]
+
+
+@register_activation("exp")
+class Exp(Activation):
+    r"""The exponential, for positive outputs: the Poisson loss's (its log link).
+
+    .. math:: f(z) = e^{z}, \qquad f'(z) = f(z)
+
+    Sums beyond the largest exponent of their dtype (709.78 in float64,
+    88.72 in float32) give the largest float, not infinity: the outputs stay
+    finite for every finite input. As scikit-learn's MLPRegressor with
+    ``loss="poisson"``, whose ``out_activation_`` is ``"exp"``.
+
+    Examples
+    --------
+    >>> from sknn_scratch.activations import Exp
+    >>> Exp().forward([0.0, 1.0, 1e6]).tolist()
+    [1.0, 2.718281828459045, 1.7976931348622732e+308]
+    """
+
+    sklearn_name = "exp"
+    derivative_from_output = True
+
+    def forward_into(self, Z, out):
+        np.minimum(Z, _exponent_limit(Z.dtype), out=out)
+        return np.exp(out, out=out)
+
+    def times_derivative(self, delta, Z, A):
+        # f'(z) = f(z)
+        delta *= A
+
+    def onnx_ops(self, X, dtype, op_version):
+        largest = np.array([_exponent_limit(np.dtype(dtype))], dtype)
+        clipped = _onnx("Min")(X, largest, op_version=op_version)
+        return _onnx("Exp")(clipped, op_version=op_version)
+
+    def scalar_forward(self, z):
+        # the largest float64 exponent: float(_LARGEST_EXPONENT[float64])
+        return math.exp(min(z, 709.782712893384))
+
+    def scalar_derivative(self, z, a):
+        return a
+
+
 @register_activation("softmax")
 class Softmax(Activation):
     r"""The softmax over each row, for output layers only.

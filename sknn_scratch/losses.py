@@ -9,8 +9,12 @@ The protocol, for built-ins and users' own objects alike:
   shaped like ``y_pred``; the estimator averages it over the batch.
 
 Both take 2-D arrays of shape ``(n_samples, n_outputs)``. A loss may also
-name the ``output_activation`` it pairs with by default, and the range of the
-targets it expects (``target_range``, ``(0, 1)`` unless said otherwise).
+name the ``output_activation`` it pairs with by default, the range of the
+targets it expects (``target_range``, ``(0, 1)`` unless said otherwise), the
+estimators it is for (``estimator_types``, ``("classifier", "regressor")``
+unless said otherwise; each estimator refuses the others, and lists only
+its own in its messages) and, for a regressor, which targets it accepts
+(``in_y_true_range(y)``).
 
 The training step (:mod:`sknn_scratch._network`) calls the loss's fast forms,
 which compute the loss and write its gradient into a buffer in one pass:
@@ -28,7 +32,10 @@ does not subclass it. The L2 penalty of the
 estimators' ``alpha`` is :class:`L2Penalty`.
 """
 
+import math
+
 import numpy as np
+from scipy.special import xlogy
 
 from ._array import backend_of, unwrap, wrapped
 from ._registry import Component, Registry, copy_checked, overrides
@@ -83,6 +90,8 @@ class Loss(Component):
 
     output_activation = "sigmoid"
     target_range = (0, 1)
+    #: the estimators the loss is for, as scikit-learn's estimator types
+    estimator_types = ("classifier", "regressor")
 
     def loss(self, y_true, y_pred, sample_weight=None):
         """The mean loss over the samples, weighted by ``sample_weight``."""
@@ -280,6 +289,7 @@ class LogLoss(Loss):
     """
 
     output_activation = "softmax"
+    estimator_types = ("classifier",)
 
     def __init__(self, categorical=None):
         self.categorical = categorical
@@ -372,6 +382,7 @@ class Hinge(Loss):
 
     output_activation = "identity"
     target_range = (-1, 1)
+    estimator_types = ("classifier",)
 
     def __init__(self, squared=False):
         self.squared = squared
@@ -399,3 +410,74 @@ class Hinge(Loss):
 def squared_hinge():
     """The squared hinge: ``Hinge(squared=True)``."""
     return Hinge(squared=True)
+
+
+@register_loss("poisson")
+class Poisson(Loss):
+    r"""Half the Poisson deviance, for counts and rates (``y >= 0``), as MLPRegressor.
+
+    .. math:: L = \frac{1}{n}\sum_i\sum_j \Big[y_{ij}\ln\frac{y_{ij}}{\hat y_{ij}}
+        - y_{ij} + \hat y_{ij}\Big], \qquad
+        \frac{\partial L_i}{\partial \hat y_{ij}} = 1 - \frac{y_{ij}}{\hat y_{ij}}
+
+    The output is the exponential by default, the loss's canonical link:
+    through it, :math:`\partial L_i / \partial z_{ij} = \hat y_{ij} - y_{ij}`.
+    ``y_pred`` is clipped below at the machine epsilon of its dtype (as the
+    log-loss's), so the loss and gradient stay finite for any prediction.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknn_scratch.losses import Poisson
+    >>> Poisson().loss(np.array([[0.0], [2.0]]), np.array([[1.0], [2.0]]))
+    0.5
+    """
+
+    output_activation = "exp"
+    estimator_types = ("regressor",)
+
+    def _clipped(self, y_pred):
+        return np.maximum(y_pred, _EPS.get(y_pred.dtype, 1e-15))
+
+    def _loss(self, y_true, p, sample_weight):
+        # y ln(y / p) - y + p, as y ln y - y ln p - y + p: no y / p to overflow
+        per_element = xlogy(y_true, y_true)
+        per_element -= y_true * np.log(p)
+        per_element -= y_true
+        per_element += p
+        return _mean(np.sum(per_element, axis=1), sample_weight)
+
+    def loss_and_gradient_into(self, y_true, y_pred, sample_weight, out, scale=1.0):
+        p = self._clipped(y_pred)
+        loss = self._loss(y_true, p, sample_weight)
+        # dL/dy_pred = 1 - y / y_pred
+        np.divide(y_true, p, out=out)
+        np.subtract(1, out, out=out)
+        _scaled(out, scale)
+        return loss
+
+    def fuses_with(self, activation):
+        return getattr(activation, "sklearn_name", None) == "exp"
+
+    def loss_and_output_delta_into(self, y_true, y_pred, sample_weight, out, scale=1.0):
+        # after its canonical link, dL/dZ = y_pred - y_true
+        np.subtract(y_pred, y_true, out=out)
+        _scaled(out, scale)
+        return self._loss(y_true, self._clipped(y_pred), sample_weight)
+
+    def in_y_true_range(self, y):
+        """Whether every target is one the loss is defined for: ``y >= 0``."""
+        return bool(np.all(np.asarray(y) >= 0))
+
+    def scalar_loss(self, y, y_pred):
+        """One output's term of the loss, for the training loop on floats."""
+        return (
+            (y * math.log(y) if y > 0.0 else 0.0)
+            - y * math.log(max(y_pred, 2.220446049250313e-16))
+            - y
+            + max(y_pred, 2.220446049250313e-16)
+        )
+
+    def scalar_gradient(self, y, y_pred):
+        """``d_L_d_ypred`` of one output, for the training loop on floats."""
+        return 1.0 - y / max(y_pred, 2.220446049250313e-16)

@@ -174,7 +174,7 @@ def _apply_activation(graph, activation, Z, owner, attribute):
     )
 
 
-_BUILTIN_NAMES = "Sigmoid, Tanh, ReLU, LeakyReLU, ELU, Softplus, Identity, Softmax"
+_BUILTIN_NAMES = "Sigmoid, Tanh, ReLU, LeakyReLU, ELU, Softplus, Identity, Softmax, Exp"
 
 
 def _forward(graph, model, input_name):

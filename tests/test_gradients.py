@@ -27,6 +27,7 @@ BUILTIN_ACTIVATIONS = [
     "softplus",
     "identity",
     "softmax",
+    "exp",
 ]
 BUILTIN_LOSSES = [
     "squared_error",

@@ -387,3 +387,22 @@ def test_import_without_skl2onnx_says_what_to_install(monkeypatch):
         ImportError, match=r'pip install skl2onnx onnxruntime.*".\[onnx\]"'
     ):
         importlib.import_module("sknn_scratch.onnx")
+
+
+def test_poisson_regressor_and_its_exponential_output():
+    rng = np.random.RandomState(0)
+    X = rng.uniform(-1, 1, size=(60, 3))
+    y = rng.poisson(np.exp(1 + X[:, 0]))
+    reg = ScratchMLPRegressor((6,), loss="poisson", max_iter=30, random_state=0)
+    reg.fit(X, y)
+    assert reg.out_activation_ == "exp"
+    # (4 X: sums far beyond the training data's, as the other tests)
+    _assert_regressor_matches(reg, _float32_inputs(X))
+    # sums beyond float32's largest exponent (88.7): computed in double as in
+    # numpy, and in float32 the largest float32, not infinity
+    reg.intercepts_[-1] += 100.0
+    (y64,) = _run(reg, X)
+    assert y64.dtype == np.float64
+    np.testing.assert_allclose(y64[:, 0], reg.predict(X), rtol=1e-12)
+    (y32,) = _run(reg, X.astype(np.float32))
+    assert np.isfinite(y32).all() and y32.max() > 0.99 * np.finfo(np.float32).max

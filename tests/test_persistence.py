@@ -47,8 +47,9 @@ def _built_in(registry):
 # register more in the same process
 _BUILT_IN_NAMES = {
     *("sigmoid", "logistic", "tanh", "relu", "leaky_relu", "elu", "softplus"),
-    *("identity", "softmax"),
+    *("identity", "softmax", "exp"),
     *("squared_error", "log_loss", "absolute_error", "hinge", "squared_hinge"),
+    "poisson",
     *("sgd", "adam", "lbfgs"),
     *("constant", "invscaling", "adaptive", "step", "cosine"),
     *("glorot_uniform", "standard_normal", "normal", "he_normal", "he_uniform"),
@@ -61,7 +62,9 @@ INIT_NAMES = _built_in(INITIALIZERS)
 # softmax is an output activation only (the classifiers with the log-loss
 # hold one, for three classes)
 HIDDEN_NAMES = [name for name in ACTIVATION_NAMES if name != "softmax"]
-COMBINATIONS = list(itertools.product(HIDDEN_NAMES, LOSS_NAMES, SOLVER_NAMES))
+# the Poisson loss is a regressor's (one is fitted below)
+CLASSIFIER_LOSSES = [name for name in LOSS_NAMES if name != "poisson"]
+COMBINATIONS = list(itertools.product(HIDDEN_NAMES, CLASSIFIER_LOSSES, SOLVER_NAMES))
 
 
 def _classifier(index, activation, loss, solver):
@@ -116,6 +119,8 @@ def fitted_models(data):
             random_state=i,
         )
         models.append(_fit(regressor, X, X.sum(axis=1)))
+    counts = ScratchMLPRegressor((3,), loss="poisson", max_iter=2, random_state=0)
+    models.append(_fit(counts, X, np.exp(X.sum(axis=1))))
     early = ScratchMLPClassifier((3,), early_stopping=True, max_iter=3, random_state=0)
     models.append(_fit(early, np.vstack([X, X]), np.concatenate([y, y])))
     stream = ScratchMLPClassifier((3,), solver="adam", random_state=0)

@@ -1,0 +1,102 @@
+"""The component parameters, resolved into the fitted components.
+
+A string names a registered component (:mod:`sknn_scratch._registry`); an
+object is copied. What does not fit the estimator is refused here, with a
+message naming the parameter: softmax as a hidden activation, a loss for
+the other kind of estimator, an optimizer without its methods.
+"""
+
+from sklearn.base import is_classifier
+from sklearn.utils._param_validation import InvalidParameterError
+
+from .activations import ACTIVATIONS
+from .losses import LOSSES
+from .optimizers import OPTIMIZERS
+
+#: the estimators a loss is for, unless it says otherwise
+EVERY_ESTIMATOR = ("classifier", "regressor")
+
+
+def hidden_activation(estimator):
+    """The hidden layers' activation; an output activation is refused."""
+    activation = ACTIVATIONS.resolve(estimator.activation, "activation")
+    if getattr(activation, "output_only", False):
+        raise InvalidParameterError(
+            f"The 'activation' parameter of {type(estimator).__name__} is the "
+            f"hidden layers' activation; got {estimator.activation!r}, an "
+            "output activation: a softmax layer's outputs share one sum of 1, "
+            "which leaves a hidden layer one degree of freedom short. Pass it "
+            "as output_activation='softmax', and a hidden activation such as "
+            "'sigmoid', 'tanh' or 'relu'."
+        )
+    return activation
+
+
+def resolve_loss(estimator):
+    """The loss of the parameter, refused if it is for the other estimator.
+
+    A loss says which estimators it is for in ``estimator_types``; an
+    unknown name lists only the losses for this one.
+    """
+    kind = "classifier" if is_classifier(estimator) else "regressor"
+
+    def suits(loss):
+        return kind in getattr(loss, "estimator_types", EVERY_ESTIMATOR)
+
+    loss = LOSSES.resolve(estimator.loss, "loss", where=suits)
+    if not suits(loss):
+        raise InvalidParameterError(
+            f"The 'loss' parameter of {type(estimator).__name__} must be a loss "
+            f"for a {kind} ({', '.join(map(repr, LOSSES.names(suits)))}) or a "
+            f"loss object; got {estimator.loss!r}, whose estimator_types are "
+            f"{tuple(loss.estimator_types)}."
+        )
+    return loss
+
+
+def resolve_optimizer(estimator):
+    """The solver, with the estimator parameters its factory takes."""
+    optimizer = OPTIMIZERS.resolve(
+        estimator.solver,
+        "solver",
+        momentum=estimator.momentum,
+        nesterovs_momentum=estimator.nesterovs_momentum,
+        beta_1=estimator.beta_1,
+        beta_2=estimator.beta_2,
+        epsilon=estimator.epsilon,
+    )
+    stochastic = is_stochastic(optimizer)
+    needed = ("initialize", "update") if stochastic else ("minimize",)
+    missing = [m for m in needed if not callable(getattr(optimizer, m, None))]
+    if missing:
+        raise ValueError(
+            f"The solver {estimator.solver!r} lacks "
+            f"{', '.join(f'{m}()' for m in missing)}: a "
+            "stochastic optimizer needs initialize() and update(), a "
+            "full-batch one (stochastic = False) needs minimize()."
+        )
+    return optimizer
+
+
+def learning_rate_init(estimator, optimizer):
+    """The initial learning rate of a fit: the parameter, or the solver's.
+
+    ``None`` for a full-batch solver, which takes no learning rate. An
+    optimizer that names no ``default_learning_rate`` gets the article's
+    eta; the estimator's ``_default_learning_rate`` may lower it.
+    """
+    if not is_stochastic(optimizer):
+        return None
+    if estimator.learning_rate_init is not None:
+        return float(estimator.learning_rate_init)
+    rate = getattr(optimizer, "default_learning_rate", None)
+    return estimator._default_learning_rate(0.1 if rate is None else float(rate))
+
+
+def is_stochastic(optimizer):
+    """Whether ``optimizer`` (or its class) trains by mini-batches.
+
+    The optimizer protocol's default: one that does not say
+    ``stochastic = False`` is stochastic.
+    """
+    return getattr(optimizer, "stochastic", True)
