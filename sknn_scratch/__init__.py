@@ -2,6 +2,7 @@
 
 from ._array import array_namespace, move_estimator_to
 from ._classifier import ScratchMLPClassifier
+from ._diagnosis import TrivialModelWarning
 from ._params import ARTICLE_PARAMS, SKLEARN_PARAMS, SKLEARN_REGRESSOR_PARAMS
 from ._persistence import trusted_types
 from ._regressor import ScratchMLPRegressor
@@ -20,6 +21,7 @@ __all__ = [
     "SKLEARN_REGRESSOR_PARAMS",
     "ScratchMLPClassifier",
     "ScratchMLPRegressor",
+    "TrivialModelWarning",
     "__version__",
     "array_namespace",
     "check_gradients",

@@ -50,6 +50,7 @@ from ._components import (
     resolve_loss,
     resolve_optimizer,
 )
+from ._diagnosis import check_progress
 from ._network import Network
 from ._params import PARAMETER_CONSTRAINTS
 from ._progress import require_tqdm
@@ -189,6 +190,9 @@ class BaseScratchMLP(
         checked = stochastic and not self.early_stopping
         if not incremental and not checked and not self._outputs_finite(X):
             raise ValueError(OVERFLOW_MESSAGE + " " + ADVICE)
+        # a fit that stopped on its own (max_iter warns of its own)
+        if not incremental and self.n_iter_ < self.max_iter:
+            check_progress(self, X, Y, sample_weight)
         end_fit(context, self, X, y_original)
         return self
 

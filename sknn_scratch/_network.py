@@ -352,6 +352,21 @@ class Network:
             A = f.forward_into(Z, np.empty_like(Z) if layer is last else Z)
         return Z, A
 
+    def layer_outputs(self, X):
+        """Every layer's outputs ``A = f(A_prev @ W + b)`` for ``X``, new arrays.
+
+        The hidden layers' first, the output layer's last.
+        """
+        outputs, A = [], self.backend.wrap(X)
+        for W, b, f in self._layers:
+            Z = A @ W
+            if type(Z) is not Wrapped:
+                Z = np.asarray(Z)  # a sparse X's product: a matrix, not an array
+            Z += b
+            A = f.forward_into(Z, Z)
+            outputs.append(A)
+        return outputs
+
     def outputs_finite(self, X, chunk_rows):
         """Whether every output of the network for ``X`` is finite.
 

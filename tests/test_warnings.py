@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from sklearn.exceptions import ConvergenceWarning
 
-from sknn_scratch import ScratchMLPClassifier, ScratchMLPRegressor
+from sknn_scratch import ScratchMLPClassifier, ScratchMLPRegressor, TrivialModelWarning
 
 
 @pytest.fixture(scope="module")
@@ -56,6 +56,12 @@ CASES = {
         "fit",
         ConvergenceWarning,
         "lbfgs failed to converge",
+    ),
+    "no better than the trivial model": (
+        lambda: ScratchMLPClassifier((3,), learning_rate_init=1e-12, random_state=0),
+        "fit",
+        TrivialModelWarning,
+        "no better than the trivial model",
     ),
     "diverged with early stopping": (
         lambda: ScratchMLPRegressor(

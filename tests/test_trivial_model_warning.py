@@ -1,0 +1,127 @@
+"""Training that goes nowhere says so.
+
+A fit that stops (its loss no longer improves) no better than the trivial
+model, predicting the class frequencies (or the mean of ``y``) for every
+sample, warns with what happened and the fix; a fit that learns does not.
+Raw wine is the case: features up to 1680 saturate every sigmoid, the loss
+stalls, and every row gets one class.
+"""
+
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_digits, load_iris, load_wine, make_regression
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import cross_val_score
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from sknn_scratch import (
+    ARTICLE_PARAMS,
+    ScratchMLPClassifier,
+    ScratchMLPRegressor,
+    TrivialModelWarning,
+)
+
+
+def test_raw_wine_warns_with_the_fix():
+    X, y = load_wine(return_X_y=True)
+    clf = ScratchMLPClassifier(random_state=0)
+    with pytest.warns(TrivialModelWarning) as record:
+        clf.fit(X, y)
+    # the fit did stop on its own, with one class for every row
+    assert clf.n_iter_ < clf.max_iter
+    assert len(np.unique(clf.predict(X))) == 1
+    message = str(record[0].message)
+    assert "no better than" in message and "class frequencies" in message
+    assert "saturated" in message
+    assert "StandardScaler" in message and "Pipeline" in message
+
+
+def test_cross_validation_on_raw_wine_warns():
+    X, y = load_wine(return_X_y=True)
+    with pytest.warns(TrivialModelWarning):
+        scores = cross_val_score(ScratchMLPClassifier(random_state=0), X, y)
+    assert scores.mean() < 0.5
+
+
+def test_a_regressor_no_better_than_the_mean_warns():
+    X, y = make_regression(n_samples=100, n_features=3, noise=1, random_state=0)
+    # a learning rate that cannot move the weights: the loss stalls at once
+    reg = ScratchMLPRegressor((5,), learning_rate_init=1e-12, random_state=0)
+    with pytest.warns(TrivialModelWarning, match="the mean of y"):
+        reg.fit(X, y)
+    assert reg.n_iter_ < reg.max_iter
+
+
+def _learns_without_the_warning(estimator, X, y):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", TrivialModelWarning)
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return estimator.fit(X, y)
+
+
+def test_no_warning_where_training_works():
+    X, y = load_wine(return_X_y=True)
+    pipe = make_pipeline(StandardScaler(), ScratchMLPClassifier(random_state=0))
+    assert _learns_without_the_warning(pipe, X, y).score(X, y) > 0.95
+    X, y = load_iris(return_X_y=True)
+    clf = ScratchMLPClassifier(random_state=0)
+    assert _learns_without_the_warning(clf, X, y).score(X, y) > 0.9
+    X, y = load_digits(return_X_y=True)
+    X = StandardScaler().fit_transform(X[:500])
+    for solver in ("sgd", "adam", "lbfgs"):
+        clf = ScratchMLPClassifier(solver=solver, max_iter=200, random_state=0)
+        _learns_without_the_warning(clf, X, y[:500])
+    X, y = make_regression(n_samples=100, n_features=3, noise=1, random_state=0)
+    reg = ScratchMLPRegressor(random_state=0)
+    assert _learns_without_the_warning(reg, X, y / 100).score(X, y / 100) > 0.9
+
+
+def test_no_warning_for_the_articles_people():
+    X = np.array([[-2, -1], [25, 6], [17, 4], [-15, -6]])
+    y = np.array([1, 0, 0, 1])
+    clf = ScratchMLPClassifier(**ARTICLE_PARAMS, random_state=0)
+    assert _learns_without_the_warning(clf, X, y).score(X, y) == 1.0
+
+
+def test_partial_fit_does_not_warn():
+    # one epoch per call: a model still untrained after the first is expected
+    X, y = load_wine(return_X_y=True)
+    clf = ScratchMLPClassifier(random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", TrivialModelWarning)
+        for _ in range(3):
+            clf.partial_fit(X, y, classes=np.unique(y))
+
+
+def test_a_fit_cut_short_by_max_iter_says_that_instead():
+    # the ConvergenceWarning already says the fit did not converge
+    X, y = load_wine(return_X_y=True)
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        ScratchMLPClassifier(max_iter=3, random_state=0).fit(X, y)
+    categories = [w.category for w in record]
+    assert ConvergenceWarning in categories
+    assert TrivialModelWarning not in categories
+
+
+def test_it_is_a_user_warning_not_a_convergence_warning():
+    # silencing the max_iter warnings, as grid searches often do, keeps it
+    assert issubclass(TrivialModelWarning, UserWarning)
+    assert not issubclass(TrivialModelWarning, ConvergenceWarning)
+
+
+@pytest.mark.parametrize("library", ["torch", "array_api_strict"])
+def test_the_same_warning_on_another_array_library(library):
+    xp = pytest.importorskip(library, reason=f"{library} runs this test")
+    import sklearn
+
+    X, y = load_wine(return_X_y=True)
+    with pytest.warns(TrivialModelWarning) as on_numpy:
+        ScratchMLPClassifier(random_state=0).fit(X, y)
+    with sklearn.config_context(array_api_dispatch=True):
+        with pytest.warns(TrivialModelWarning) as on_other:
+            ScratchMLPClassifier(random_state=0).fit(xp.asarray(X), xp.asarray(y))
+    assert str(on_other[0].message) == str(on_numpy[0].message)
