@@ -12,7 +12,6 @@ score.
 """
 
 import functools
-import math
 import weakref
 from numbers import Integral
 
@@ -51,6 +50,7 @@ from ._components import (
     resolve_optimizer,
 )
 from ._diagnosis import check_progress
+from ._inputs import plainly_valid, prepared
 from ._network import Network
 from ._params import PARAMETER_CONSTRAINTS
 from ._progress import require_tqdm
@@ -429,11 +429,11 @@ class BaseScratchMLP(
             return network.feedforward(X, self._chunk_rows(X))
 
     def _validated(self, X, method="predict"):
-        if _plainly_valid(self, X):
+        if plainly_valid(self, X):
             return X
         X = validate_data(
             self,
-            X,
+            prepared(X),
             accept_sparse=["csr", "csc"],
             dtype=float_dtypes(X),
             reset=False,
@@ -552,30 +552,6 @@ def _objective(network, X, Y, sample_weight, vector):
     # an exponential that overflows to inf gives the 0 it should (1 / (1 + inf))
     with np.errstate(over="ignore"):
         return network.loss_and_gradient(vector, X, Y, sample_weight)
-
-
-def _plainly_valid(estimator, X):
-    """True if ``validate_data`` would return ``X`` itself, unchanged.
-
-    A finite 2-D float ndarray with the fitted number of features, for an
-    estimator fitted without feature names: the common case, which this
-    settles in a few microseconds where ``validate_data`` takes hundreds
-    (most of the time of predicting one row). Anything else goes through
-    ``validate_data``, with its conversions, errors and warnings.
-    """
-    return (
-        type(X) is np.ndarray
-        and X.ndim == 2
-        and X.dtype in (np.float64, np.float32)
-        and X.dtype.isnative
-        and X.shape[0] > 0
-        and X.shape[1] == getattr(estimator, "n_features_in_", None)
-        and not hasattr(estimator, "feature_names_in_")
-        # fitted on numpy too (else scikit-learn's namespace check decides)
-        and type(estimator.intercepts_[-1]) is np.ndarray
-        # a finite sum means no inf or nan (else validate_data decides)
-        and math.isfinite(X.sum())
-    )
 
 
 def _fresh_random_state(random_state):

@@ -17,6 +17,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_dat
 
 from ._array import backend_of, float_dtypes, to_numpy, unwrap
 from ._base import BaseScratchMLP
+from ._inputs import prepared
 from ._probabilities import log_probabilities, probabilities
 
 
@@ -261,7 +262,7 @@ learning_rate_schedule_, weight_init_ : object
     def _validate_input(self, X, y, incremental, reset):
         X, y = validate_data(
             self,
-            X,
+            prepared(X),
             y,
             accept_sparse=["csr", "csc"],
             multi_output=True,

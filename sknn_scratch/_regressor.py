@@ -8,6 +8,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_dat
 
 from ._array import float_dtypes, to_numpy, unwrap
 from ._base import BaseScratchMLP
+from ._inputs import prepared
 from ._registry import overrides
 from .losses import Loss
 
@@ -203,7 +204,7 @@ learning_rate_schedule_, weight_init_ : object
     def _validate_input(self, X, y, incremental, reset):
         X, y = validate_data(
             self,
-            X,
+            prepared(X),
             y,
             accept_sparse=["csr", "csc"],
             multi_output=True,

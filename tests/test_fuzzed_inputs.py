@@ -1,0 +1,56 @@
+"""Bad input the package once mishandled, found by fuzzing: each input as found.
+
+Each gets a clear error naming the problem (scikit-learn's exception types
+and messages where it has them), or the right answer.
+"""
+
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_iris
+from sklearn.exceptions import ConvergenceWarning
+
+from sknn_scratch import ScratchMLPClassifier, ScratchMLPRegressor
+
+pd = pytest.importorskip("pandas", reason="pandas is in the test extra")
+
+
+@pytest.fixture(scope="module")
+def iris():
+    return load_iris(return_X_y=True)
+
+
+def quiet(call, *args, **kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return call(*args, **kwargs)
+
+
+# ------------------------------------------------------- big-endian data
+
+
+@pytest.mark.parametrize("dtype", [">f8", ">f4"])
+@pytest.mark.parametrize("container", ["DataFrame", "ndarray"])
+def test_big_endian_columns_train_in_their_own_precision(iris, dtype, container):
+    X, y = iris
+    X_big = X.astype(dtype)
+    if container == "DataFrame":
+        X_big = pd.DataFrame(X_big, columns=["a", "b", "c", "d"])
+    native = np.dtype(dtype).newbyteorder("=")
+    for Estimator, target in (
+        (ScratchMLPClassifier, y),
+        (ScratchMLPRegressor, X[:, 0]),
+    ):
+        est = quiet(Estimator((5,), max_iter=5, random_state=0).fit, X_big, target)
+        assert {W.dtype for W in est.coefs_ + est.intercepts_} == {native}
+        # the same model as on native data of that precision
+        X_native = X.astype(native)
+        if container == "DataFrame":
+            X_native = pd.DataFrame(X_native, columns=["a", "b", "c", "d"])
+        reference = quiet(
+            Estimator((5,), max_iter=5, random_state=0).fit, X_native, target
+        )
+        for W, W_ref in zip(est.coefs_, reference.coefs_):
+            np.testing.assert_array_equal(W, W_ref)
+        np.testing.assert_array_equal(est.predict(X_big), reference.predict(X_native))
