@@ -54,3 +54,19 @@ def test_big_endian_columns_train_in_their_own_precision(iris, dtype, container)
         for W, W_ref in zip(est.coefs_, reference.coefs_):
             np.testing.assert_array_equal(W, W_ref)
         np.testing.assert_array_equal(est.predict(X_big), reference.predict(X_native))
+
+
+# ---------------------------------------------------------- class_weight
+
+
+@pytest.mark.parametrize("weight", [-1.0, np.nan, np.inf])
+def test_class_weight_must_be_finite_and_non_negative(iris, weight):
+    X, y = iris
+    clf = ScratchMLPClassifier((5,), max_iter=3, class_weight={0: weight, 1: 1, 2: 1})
+    with pytest.raises(ValueError, match="class_weight") as info:
+        clf.fit(X, y)
+    assert "finite" in str(info.value) and "non-negative" in str(info.value)
+    # the same values as sample_weight, as scikit-learn refuses them
+    sample_weight = np.where(y == 0, weight, 1.0)
+    with pytest.raises(ValueError, match="sample_weight"):
+        ScratchMLPClassifier((5,), max_iter=3).fit(X, y, sample_weight=sample_weight)
