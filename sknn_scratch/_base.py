@@ -12,6 +12,7 @@ score.
 """
 
 import functools
+import math
 import weakref
 from numbers import Integral
 
@@ -41,7 +42,12 @@ from ._array import (
     wrapped,
 )
 from ._callbacks import CallbackSupportMixin, end_fit, fit_context
-from ._checkpoint import ADVICE, NON_FINITE_MESSAGE, OVERFLOW_MESSAGE
+from ._checkpoint import (
+    ADVICE,
+    NON_FINITE_LOSS_MESSAGE,
+    NON_FINITE_MESSAGE,
+    OVERFLOW_MESSAGE,
+)
 from ._components import (
     hidden_activation,
     is_stochastic,
@@ -363,20 +369,30 @@ class BaseScratchMLP(
         return X_train, X_val, Y_train, Y_val, y_val, sw_train, sw_val
 
     def _fit_full_batch(self, network, X, Y, sample_weight):
+        start = network.pack()
         x, n_iter, loss = self.optimizer_.minimize(
             functools.partial(_objective, network, X, Y, sample_weight),
-            network.pack(),
+            start.copy(),
             max_iter=self.max_iter,
             tol=_full_batch_tol(self.tol, network),
             max_fun=self.max_fun,
             verbose=self.verbose,
         )
-        network.unpack(x)
-        self.coefs_ = [unwrap(W) for W in network.coefs]
-        self.intercepts_ = [unwrap(b) for b in network.intercepts]
         self.n_iter_ = int(n_iter)
         self.loss_ = float(loss)
         self.t_ += X.shape[0] * self.n_iter_
+        weights_finite = bool(np.isfinite(x).all())
+        loss_finite = math.isfinite(self.loss_)
+        # otherwise the estimator keeps the weights of the start, finite
+        network.unpack(x if weights_finite and loss_finite else start)
+        self.coefs_ = [unwrap(W) for W in network.coefs]
+        self.intercepts_ = [unwrap(b) for b in network.intercepts]
+        if not weights_finite:
+            raise ValueError(NON_FINITE_MESSAGE)
+        if not loss_finite:
+            raise ValueError(NON_FINITE_LOSS_MESSAGE.format(loss=self.loss_))
+        if self.best_loss_ is not None:
+            self.best_loss_ = min(self.best_loss_, self.loss_)
 
     # ------------------------------------------------------------- predict
 
@@ -549,8 +565,10 @@ def _full_batch_tol(tol, network):
 
 def _objective(network, X, Y, sample_weight, vector):
     """The loss and gradient a full-batch optimizer minimises."""
-    # an exponential that overflows to inf gives the 0 it should (1 / (1 + inf))
-    with np.errstate(over="ignore"):
+    # an exponential that overflows to inf gives the 0 it should (1 / (1 + inf));
+    # a loss that overflows is not finite, which the optimizer and the
+    # estimator see (so no warning of the arithmetic either)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         return network.loss_and_gradient(vector, X, Y, sample_weight)
 
 

@@ -10,6 +10,14 @@ OVERFLOW_MESSAGE = (
     NON_FINITE_MESSAGE + " The fitted network's outputs overflow on the training data."
 )
 
+NON_FINITE_LOSS_MESSAGE = (
+    "The training loss is not finite ({loss!r}): the input data, the targets "
+    "or the weights hold values too large for the loss, whose square (or "
+    "exponential) overflows. The estimator keeps the weights the solver "
+    "started from. Scale the inputs (for example with StandardScaler in a "
+    "Pipeline) and, for a regressor, the targets."
+)
+
 
 ADVICE = (
     "Lower learning_rate_init, scale the inputs (for example with "

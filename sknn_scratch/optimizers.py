@@ -240,7 +240,9 @@ _FTOL_PER_TOL = 1e7 * float(np.finfo(float).eps) / 1e-4
 def _check_lbfgs_result(result, max_iter):
     from sklearn.exceptions import ConvergenceWarning
 
-    if result.status != 0:
+    # (a loss that is not finite is no matter of iterations: the estimator
+    # raises an error that says so)
+    if result.status != 0 and np.isfinite(result.fun):
         message = result.message
         if isinstance(message, bytes):
             message = message.decode("latin1")

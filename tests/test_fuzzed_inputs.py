@@ -70,3 +70,40 @@ def test_class_weight_must_be_finite_and_non_negative(iris, weight):
     sample_weight = np.where(y == 0, weight, 1.0)
     with pytest.raises(ValueError, match="sample_weight"):
         ScratchMLPClassifier((5,), max_iter=3).fit(X, y, sample_weight=sample_weight)
+
+
+# ------------------------------------------------- lbfgs and non-finite losses
+
+
+def test_lbfgs_raises_when_the_loss_is_not_finite_for_huge_targets():
+    X = np.random.RandomState(0).normal(size=(20, 3))
+    reg = ScratchMLPRegressor((5,), solver="lbfgs", random_state=0)
+    with warnings.catch_warnings():
+        # no "increase the number of iterations": an error says what it is
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match="loss is not finite"):
+            reg.fit(X, np.full(20, 1e200))
+    # the weights it keeps are the start of the fit: finite
+    assert all(np.isfinite(W).all() for W in reg.coefs_ + reg.intercepts_)
+
+
+def test_lbfgs_raises_when_the_loss_is_not_finite_for_huge_weights():
+    X = np.random.RandomState(0).normal(size=(20, 3))
+    y = X[:, 0]
+    reg = quiet(
+        ScratchMLPRegressor((5,), solver="lbfgs", warm_start=True, max_iter=1).fit,
+        X,
+        y,
+    )
+    reg.coefs_ = [np.full_like(W, 1e307) for W in reg.coefs_]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        with pytest.raises(ValueError, match="loss is not finite"):
+            reg.fit(X, y)
+
+
+def test_lbfgs_sets_best_loss(iris):
+    X, y = iris
+    clf = quiet(ScratchMLPClassifier((5,), solver="lbfgs", random_state=0).fit, X, y)
+    assert np.isfinite(clf.best_loss_)
+    assert clf.best_loss_ == clf.loss_
