@@ -58,7 +58,12 @@ class InvScaling(Schedule):
         self.power_t = power_t
 
     def learning_rate(self, learning_rate, *, learning_rate_init, epoch, t, max_iter):
-        return learning_rate_init / (t + 1) ** self.power_t
+        try:
+            return learning_rate_init / (t + 1) ** self.power_t
+        except OverflowError:
+            # (t + 1) ** power_t beyond the largest float: the rate is 0 to
+            # double precision
+            return 0.0
 
 
 @register_schedule("adaptive")

@@ -107,3 +107,17 @@ def test_lbfgs_sets_best_loss(iris):
     clf = quiet(ScratchMLPClassifier((5,), solver="lbfgs", random_state=0).fit, X, y)
     assert np.isfinite(clf.best_loss_)
     assert clf.best_loss_ == clf.loss_
+
+
+# --------------------------------------------------------------- power_t
+
+
+def test_invscaling_with_a_huge_power_t_trains(iris):
+    X, y = iris
+    clf = ScratchMLPClassifier(
+        (5,), max_iter=3, learning_rate="invscaling", power_t=500, random_state=0
+    )
+    quiet(clf.fit, X, y)
+    # (t + 1) ** 500 is beyond any float: the rate after the first epoch is 0
+    assert clf._learning_rate == 0.0
+    assert np.isfinite(clf.loss_)
