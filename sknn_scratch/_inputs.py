@@ -3,19 +3,31 @@
 ``validate_data`` with the estimators' ``dtype=(np.float64, np.float32)``
 keeps a DataFrame's big-endian float columns big-endian, where numpy's
 in-place forms of the training step refuse them as output buffers, and
-turns a big-endian float32 array into float64. :func:`prepared` gives it
-floats in the machine's byte order, of the same precision.
+turns a big-endian float32 array into float64. It also converts strings of
+numbers (``[["1", "2"]]``), which scikit-learn's default
+``dtype="numeric"`` refuses. :func:`prepared` refuses those as scikit-learn
+does, and gives ``validate_data`` floats in the machine's byte order, of
+the same precision.
 """
 
 import math
 
 import numpy as np
+from sklearn.utils import check_array
 
 
 def prepared(X):
-    """``X`` with floats in native byte order, for ``validate_data``."""
+    """``X`` for ``validate_data``: no strings, floats in native byte order."""
+    if isinstance(X, list | tuple):
+        try:
+            X = np.asarray(X)
+        except (ValueError, TypeError):  # ragged: validate_data says so
+            return X
     dtype = getattr(X, "dtype", None)
     if isinstance(dtype, np.dtype):
+        if dtype.kind in "USV":
+            # scikit-learn's error for strings, in its own words
+            check_array(X, dtype="numeric", ensure_2d=False, allow_nd=True)
         if dtype.kind == "f" and not dtype.isnative:
             return X.astype(dtype.newbyteorder("="))
         return X

@@ -121,3 +121,20 @@ def test_invscaling_with_a_huge_power_t_trains(iris):
     # (t + 1) ** 500 is beyond any float: the rate after the first epoch is 0
     assert clf._learning_rate == 0.0
     assert np.isfinite(clf.loss_)
+
+
+# --------------------------------------------------------- strings as X
+
+
+def test_numeric_strings_as_X_are_refused():
+    X = [["1", "2", "3"], ["4", "5", "6"], ["7", "8", "9"], ["1", "1", "1"]]
+    message = "dtype='numeric' is not compatible with arrays of bytes/strings"
+    for Estimator, y in (
+        (ScratchMLPClassifier, [0, 1, 0, 1]),
+        (ScratchMLPRegressor, [0.0, 1, 2, 3]),
+    ):
+        with pytest.raises(ValueError, match=message):
+            Estimator((3,), max_iter=2).fit(X, y)
+        est = quiet(Estimator((3,), max_iter=2).fit, np.array(X, dtype=float), y)
+        with pytest.raises(ValueError, match=message):
+            est.predict(X)
