@@ -14,7 +14,7 @@ here, so that it runs in the same buffers.
 import functools
 
 from ._array import Wrapped, library_name, same_library, unwrap, wrapped
-from ._registry import checked, copy_checked, defines_own, overrides
+from ._registry import checked, checked_number, copy_checked, defines_own, overrides
 from .activations import Activation
 from .losses import Loss
 
@@ -121,7 +121,8 @@ class _ProtocolLoss(Loss):
         return repr(self.wrapped)
 
     def loss(self, y_true, y_pred, sample_weight=None):
-        return self.wrapped.loss(y_true, y_pred, sample_weight)
+        value = self.wrapped.loss(y_true, y_pred, sample_weight)
+        return checked_number(self.wrapped, "loss", value)
 
     def gradient(self, y_true, y_pred):
         return self.wrapped.gradient(y_true, y_pred)
@@ -130,7 +131,7 @@ class _ProtocolLoss(Loss):
         loss, y_true, y_pred = self.wrapped, unwrap(y_true), unwrap(y_pred)
         gradient = _in_library(loss, "gradient", loss.gradient(y_true, y_pred), out)
         copy_checked(loss, "gradient", gradient, out, scale, of="y_pred")
-        return float(loss.loss(y_true, y_pred, unwrap(sample_weight)))
+        return self.loss(y_true, y_pred, unwrap(sample_weight))
 
 
 def _in_library(component, method, value, like):

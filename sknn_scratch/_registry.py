@@ -357,6 +357,29 @@ def checked(component, method, value, shape, of="its input"):
     return array
 
 
+def checked_number(component, method, value):
+    """``value`` as a float, or an error naming ``component``.
+
+    A user's ``loss`` that returns the per-sample losses, a list or ``None``
+    instead of their mean would otherwise fail deep in numpy.
+    """
+    if not isinstance(value, (np.ndarray, np.generic, str, list, tuple, type(None))):
+        if tuple(getattr(value, "shape", ())) == ():
+            try:
+                # a number, or another library's scalar (a tensor on a GPU)
+                return float(value)
+            except (TypeError, ValueError):
+                pass
+    array = np.asarray(value)
+    if array.shape != () or array.dtype.kind not in "fiub":
+        raise ValueError(
+            f"{component!r}.{method}() returned {type(value).__name__} of shape "
+            f"{array.shape} and dtype {array.dtype}; expected a number, the "
+            "mean loss over the samples."
+        )
+    return float(array)
+
+
 def copy_checked(component, method, value, out, scale=1.0, of="its input"):
     """``out = scale * value``, ``value`` :func:`checked` against ``out``."""
     array = checked(component, method, value, out.shape, of)

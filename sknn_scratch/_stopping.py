@@ -80,7 +80,7 @@ class StoppingRule:
         Z, A = self.network.feedforward(X_val)
         Y_val, sw_val = self.network._wrapped(Y_val, sw_val)
         est.validation_loss_curve_.append(
-            float(est.loss_function_.loss(Y_val, A, sw_val))
+            float(self.network.loss.loss(Y_val, A, sw_val))
         )
         score = est._validation_score(Z, A, y_val, sw_val)
         est.validation_scores_.append(score)

@@ -38,7 +38,7 @@ import numpy as np
 from scipy.special import xlogy
 
 from ._array import backend_of, unwrap, wrapped
-from ._registry import Component, Registry, copy_checked, overrides
+from ._registry import Component, Registry, checked_number, copy_checked, overrides
 
 LOSSES = Registry("loss", "sknn_scratch.losses", required=("loss", "gradient"))
 
@@ -123,7 +123,7 @@ class Loss(Component):
         """
         gradient = self.gradient(y_true, y_pred)
         copy_checked(self, "gradient", gradient, out, scale, of="y_pred")
-        return float(self.loss(y_true, y_pred, sample_weight))
+        return checked_number(self, "loss", self.loss(y_true, y_pred, sample_weight))
 
     def fuses_with(self, activation):
         """Whether ``dL/dZ`` through this output ``activation`` is one step.

@@ -138,3 +138,137 @@ def test_numeric_strings_as_X_are_refused():
         est = quiet(Estimator((3,), max_iter=2).fit, np.array(X, dtype=float), y)
         with pytest.raises(ValueError, match=message):
             est.predict(X)
+
+
+# ------------------------------------------------- users' own components
+
+
+class _Tanh:
+    def forward(self, Z):
+        return np.tanh(Z)
+
+    def derivative(self, Z, A):
+        return 1 - np.tanh(Z) ** 2
+
+
+class _ForwardReturns(_Tanh):
+    def __init__(self, make):
+        self.make = make
+
+    def forward(self, Z):
+        return self.make(Z)
+
+    def __repr__(self):
+        return "ForwardReturns()"
+
+
+class _DerivativeReturns(_Tanh):
+    def __init__(self, make):
+        self.make = make
+
+    def derivative(self, Z, A):
+        return self.make(Z)
+
+    def __repr__(self):
+        return "DerivativeReturns()"
+
+
+class _SquaredError:
+    def loss(self, y_true, y_pred, sample_weight=None):
+        return float(np.average(np.sum((y_true - y_pred) ** 2, axis=1)))
+
+    def gradient(self, y_true, y_pred):
+        return 2 * (y_pred - y_true)
+
+
+class _LossReturns(_SquaredError):
+    def __init__(self, make):
+        self.make = make
+
+    def loss(self, y_true, y_pred, sample_weight=None):
+        return self.make(y_pred)
+
+    def __repr__(self):
+        return "LossReturns()"
+
+
+class _GradientReturns(_SquaredError):
+    def __init__(self, make):
+        self.make = make
+
+    def gradient(self, y_true, y_pred):
+        return self.make(y_pred)
+
+    def __repr__(self):
+        return "GradientReturns()"
+
+
+WRONG = {
+    "wrong shape": lambda Z: np.zeros((Z.shape[0], Z.shape[1] + 1)),
+    "scalar": lambda Z: 1.0,
+    "None": lambda Z: None,
+    "1-D": lambda Z: np.ravel(Z),
+}
+
+
+@pytest.mark.parametrize("solver", ["sgd", "lbfgs"])
+@pytest.mark.parametrize("returned", list(WRONG))
+@pytest.mark.parametrize(
+    "where",
+    [
+        ("activation", _ForwardReturns, "forward"),
+        ("output_activation", _ForwardReturns, "forward"),
+        ("activation", _DerivativeReturns, "derivative"),
+        ("loss", _GradientReturns, "gradient"),
+    ],
+    ids=lambda w: f"{w[0]}-{w[2]}",
+)
+def test_a_component_returning_the_wrong_shape_is_named(iris, where, returned, solver):
+    X, y = iris
+    parameter, Component, method = where
+    component = Component(WRONG[returned])
+    clf = ScratchMLPClassifier(
+        (4,), solver=solver, max_iter=2, **{parameter: component}
+    )
+    with pytest.raises(ValueError) as info:
+        quiet(clf.fit, X, y)
+    message = str(info.value)
+    assert f"{component!r}.{method}()" in message
+    assert "expected a numeric array of shape" in message
+
+
+@pytest.mark.parametrize("solver", ["sgd", "lbfgs"])
+@pytest.mark.parametrize(
+    "returned",
+    [
+        lambda A: np.ones(A.shape[0]),
+        lambda A: None,
+        lambda A: "a",
+        lambda A: [1.0, 2.0],
+    ],
+    ids=["array", "None", "str", "list"],
+)
+def test_a_loss_that_does_not_return_a_number_is_named(iris, returned, solver):
+    X, y = iris
+    loss = _LossReturns(returned)
+    clf = ScratchMLPClassifier((4,), solver=solver, max_iter=2, loss=loss)
+    with pytest.raises(ValueError) as info:
+        quiet(clf.fit, X, y)
+    message = str(info.value)
+    assert "LossReturns().loss()" in message and "a number" in message
+
+
+def test_a_list_of_the_right_shape_is_taken_as_an_array(iris):
+    X, y = iris
+    as_list = _ForwardReturns(lambda Z: np.tanh(Z).tolist())
+    clf = quiet(
+        ScratchMLPClassifier((4,), activation=as_list, max_iter=5, random_state=0).fit,
+        X,
+        y,
+    )
+    reference = quiet(
+        ScratchMLPClassifier((4,), activation=_Tanh(), max_iter=5, random_state=0).fit,
+        X,
+        y,
+    )
+    np.testing.assert_allclose(clf.predict_proba(X), reference.predict_proba(X))
