@@ -62,6 +62,12 @@ def plainly_valid(estimator, X):
         and not hasattr(estimator, "feature_names_in_")
         # fitted on numpy too (else scikit-learn's namespace check decides)
         and type(estimator.intercepts_[-1]) is np.ndarray
-        # a finite sum means no inf or nan (else validate_data decides)
-        and math.isfinite(X.sum())
+        # a finite sum means no inf or nan (else validate_data decides: finite
+        # values whose sum overflows, say)
+        and math.isfinite(_sum(X))
     )
+
+
+def _sum(X):
+    with np.errstate(over="ignore", invalid="ignore"):
+        return X.sum()

@@ -272,3 +272,18 @@ def test_a_list_of_the_right_shape_is_taken_as_an_array(iris):
         y,
     )
     np.testing.assert_allclose(clf.predict_proba(X), reference.predict_proba(X))
+
+
+# ------------------------------------------------ predict on huge inputs
+
+
+def test_predict_on_finite_inputs_whose_sum_overflows_is_silent():
+    X = np.random.RandomState(0).normal(size=(20, 3))
+    clf = quiet(
+        ScratchMLPClassifier((3,), max_iter=5, random_state=0).fit, X, X[:, 0] > 0
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        labels = clf.predict(np.array([[1e308, 1e308, 0]]))
+        proba = clf.predict_proba(np.array([[1e308, 1e308, 0]]))
+    assert labels.shape == (1,) and np.isfinite(proba).all()
