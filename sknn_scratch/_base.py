@@ -43,10 +43,10 @@ from ._array import (
 )
 from ._callbacks import CallbackSupportMixin, end_fit, fit_context
 from ._checkpoint import (
-    ADVICE,
     NON_FINITE_LOSS_MESSAGE,
     NON_FINITE_MESSAGE,
     OVERFLOW_MESSAGE,
+    advice,
 )
 from ._components import (
     hidden_activation,
@@ -58,7 +58,7 @@ from ._components import (
 from ._diagnosis import check_progress
 from ._inputs import plainly_valid, prepared
 from ._network import Network
-from ._params import PARAMETER_CONSTRAINTS
+from ._params import PARAMETER_CONSTRAINTS, samples_per_batch
 from ._progress import require_tqdm
 from ._training import fit_stochastic
 from ._warn import warn
@@ -195,7 +195,7 @@ class BaseScratchMLP(
         # back to; with early stopping the best epoch's weights stand)
         checked = stochastic and not self.early_stopping
         if not incremental and not checked and not self._outputs_finite(X):
-            raise ValueError(OVERFLOW_MESSAGE + " " + ADVICE)
+            raise ValueError(OVERFLOW_MESSAGE + " " + advice(self, X.shape[0]))
         # a fit that stopped on its own (max_iter warns of its own)
         if not incremental and self.n_iter_ < self.max_iter:
             check_progress(self, X, Y, sample_weight)
@@ -325,19 +325,13 @@ class BaseScratchMLP(
     # ------------------------------------------------------ the solvers
 
     def _batch_size(self, n_samples):
-        # None: Keras's default of 32, which gives small data sets several
-        # updates per epoch; full batches of rate 0.1 on sigmoid + squared
-        # error creep, and the tol rule would stop them under-fitted.
-        if self.batch_size is None:
-            return min(32, n_samples)
-        if self.batch_size == "auto":
-            return min(200, n_samples)
-        if self.batch_size > n_samples:
+        """Samples per mini-batch, with MLPClassifier's warning when clipped."""
+        if isinstance(self.batch_size, Integral) and self.batch_size > n_samples:
             warn(
                 "Got `batch_size` less than 1 or larger than sample size. It is "
                 "going to be clipped"
             )
-        return int(np.clip(self.batch_size, 1, n_samples))
+        return samples_per_batch(self.batch_size, n_samples)
 
     def _split_validation(self, X, Y, y_original, sample_weight):
         """The training and validation sets of early stopping."""
@@ -390,7 +384,8 @@ class BaseScratchMLP(
         if not weights_finite:
             raise ValueError(NON_FINITE_MESSAGE)
         if not loss_finite:
-            raise ValueError(NON_FINITE_LOSS_MESSAGE.format(loss=self.loss_))
+            message = NON_FINITE_LOSS_MESSAGE.format(loss=self.loss_)
+            raise ValueError(message + _alpha_advice(self, X.shape[0]))
         if self.best_loss_ is not None:
             self.best_loss_ = min(self.best_loss_, self.loss_)
 
@@ -561,6 +556,12 @@ def _full_batch_tol(tol, network):
     held-out accuracy after 40 iterations; at ``tol / 1000``, 0.98).
     """
     return tol if network.fused else tol * 1e-3
+
+
+def _alpha_advice(estimator, n_samples):
+    """`` Lower alpha ...`` where the penalty is the likely cause, else nothing."""
+    text = advice(estimator, n_samples)
+    return " " + text if text.startswith("Lower alpha") else ""
 
 
 def _objective(network, X, Y, sample_weight, vector):

@@ -2,6 +2,8 @@
 
 import numpy as np
 
+from ._params import samples_per_batch
+
 NON_FINITE_MESSAGE = (
     "Solver produced non-finite parameter weights. The input data may contain "
     "large values and need to be preprocessed."
@@ -23,10 +25,54 @@ ADVICE = (
     "Lower learning_rate_init, scale the inputs (for example with "
     "StandardScaler in a Pipeline), or raise alpha."
 )
-DIVERGENCE_ADVICE = (
+DIVERGENCE = (
     " Training diverged: the newest weights whose outputs on the training data "
-    "are finite were kept. " + ADVICE
+    "are finite were kept. "
 )
+
+
+def advice(estimator, n_samples):
+    """What to do about a fit that diverged on ``n_samples`` samples.
+
+    :data:`ADVICE`, unless the L2 penalty's step overshoots: each update of
+    plain SGD multiplies the weights by ``1 - alpha * rate / batch``, which
+    at ``alpha * rate / batch >= 1`` throws them past zero (for a full-batch
+    solver, a penalty gradient of ``alpha / n_samples >= 1`` times the
+    weights). Raising alpha then makes it worse; lowering it is the fix when
+    alpha itself is large (at least the batch size: the penalty outweighs
+    the data), lowering the learning rate otherwise.
+    """
+    rate = getattr(estimator, "learning_rate_init_", None)
+    full_batch = rate is None
+    batch = max(1, samples_per_batch(estimator.batch_size, n_samples))
+    if full_batch:
+        batch = max(1, n_samples)
+    step = estimator.alpha * (1.0 if full_batch else rate) / batch
+    if step < 1:
+        return ADVICE
+    if estimator.alpha < batch:
+        return (
+            "Lower learning_rate_init, or scale the inputs (for example with "
+            "StandardScaler in a Pipeline)."
+        )
+    if full_batch:
+        return (
+            f"Lower alpha (alpha={estimator.alpha:g}): the L2 penalty's "
+            f"gradient is alpha / n_samples = {step:.3g} times the weights, far "
+            "beyond the loss's."
+        )
+    return (
+        f"Lower alpha (alpha={estimator.alpha:g}): each update takes alpha * "
+        f"learning rate / batch size = {estimator.alpha:g} * {rate:g} / {batch} "
+        f"= {step:.3g} times the weights off them, which throws them past "
+        "zero. Then, if training still diverges, lower learning_rate_init or "
+        "scale the inputs (for example with StandardScaler in a Pipeline)."
+    )
+
+
+def divergence_advice(estimator, n_samples):
+    """What a diverged fit's error says after its message."""
+    return DIVERGENCE + advice(estimator, n_samples)
 
 
 class ArrayCheckpoint:

@@ -1,7 +1,5 @@
 """ScratchMLPClassifier: the article's network as a scikit-learn classifier."""
 
-import math
-
 import numpy as np
 from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.metrics import accuracy_score
@@ -20,6 +18,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_dat
 from ._array import backend_of, float_dtypes, to_numpy, unwrap
 from ._base import BaseScratchMLP
 from ._inputs import prepared
+from ._params import check_class_weight
 from ._probabilities import log_probabilities, probabilities
 
 
@@ -358,7 +357,7 @@ learning_rate_schedule_, weight_init_ : object
                 "Pass the resulting weights as the class_weight parameter."
             )
         if isinstance(self.class_weight, dict):
-            _check_class_weight(self.class_weight)
+            check_class_weight(self.class_weight)
         weights = compute_sample_weight(self.class_weight, y).astype(
             sample_weight.dtype if sample_weight is not None else np.float64
         )
@@ -486,21 +485,3 @@ learning_rate_schedule_, weight_init_ : object
 
 def _is_softmax(activation):
     return getattr(activation, "sklearn_name", None) == "softmax"
-
-
-def _check_class_weight(class_weight):
-    """Refuse a weight that ``sample_weight`` would refuse, naming its class.
-
-    A negative weight makes the loss unbounded below; NaN and infinity make
-    it NaN.
-    """
-    for label, weight in class_weight.items():
-        try:
-            valid = math.isfinite(weight) and weight >= 0
-        except TypeError:
-            valid = False
-        if not valid:
-            raise ValueError(
-                "class_weight must give every class a finite, non-negative "
-                f"weight; class {label!r} has {weight!r}."
-            )

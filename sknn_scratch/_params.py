@@ -1,5 +1,6 @@
-"""The estimators' parameters: their constraints, and two ready-made sets."""
+"""The estimators' parameters: constraints, ARTICLE_PARAMS, what values mean."""
 
+import math
 from numbers import Integral, Real
 
 import numpy as np
@@ -104,3 +105,37 @@ SKLEARN_REGRESSOR_PARAMS = {
     "alpha": 2e-4,
     "tol": 2e-4,
 }
+
+
+def samples_per_batch(batch_size, n_samples):
+    """The samples of each mini-batch the ``batch_size`` parameter means.
+
+    ``None``: Keras's default of 32, which gives small data sets several
+    updates per epoch (full batches of rate 0.1 on sigmoid + squared error
+    creep, and the tol rule would stop them under-fitted); ``"auto"``:
+    MLPClassifier's ``min(200, n_samples)``; an int, clipped to
+    ``[1, n_samples]``.
+    """
+    if batch_size is None:
+        return min(32, n_samples)
+    if batch_size == "auto":
+        return min(200, n_samples)
+    return int(np.clip(batch_size, 1, n_samples))
+
+
+def check_class_weight(class_weight):
+    """Refuse a weight that ``sample_weight`` would refuse, naming its class.
+
+    A negative weight makes the loss unbounded below; NaN and infinity make
+    it NaN.
+    """
+    for label, weight in class_weight.items():
+        try:
+            valid = math.isfinite(weight) and weight >= 0
+        except TypeError:
+            valid = False
+        if not valid:
+            raise ValueError(
+                "class_weight must give every class a finite, non-negative "
+                f"weight; class {label!r} has {weight!r}."
+            )

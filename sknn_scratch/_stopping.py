@@ -15,7 +15,7 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
 from ._array import unwrap, wrapped
-from ._checkpoint import ADVICE
+from ._checkpoint import advice
 from ._warn import warn
 
 
@@ -125,14 +125,17 @@ class StoppingRule:
             print(message + f" Setting learning rate to {est._learning_rate:f}")
         return False
 
-    def diverged(self):
-        """With early stopping, a diverged epoch ends training at the best weights."""
+    def diverged(self, n_samples):
+        """With early stopping, a diverged epoch ends training at the best weights.
+
+        ``n_samples``: the training samples, for the advice.
+        """
         est = self.estimator
         est.validation_scores_.append(np.nan)
         est.validation_loss_curve_.append(np.nan)
         warn(
             f"Training diverged at epoch {est.n_iter_}: the weights of the best "
-            "validation epoch were kept. " + ADVICE,
+            "validation epoch were kept. " + advice(est, n_samples),
             ConvergenceWarning,
         )
 

@@ -17,10 +17,10 @@ from sklearn.utils import gen_batches
 from ._array import Wrapped
 from ._callbacks import EpochTasks
 from ._checkpoint import (
-    DIVERGENCE_ADVICE,
     NON_FINITE_MESSAGE,
     OVERFLOW_MESSAGE,
     ArrayCheckpoint,
+    divergence_advice,
     return_to_finite,
 )
 from ._interrupt import catch_interrupt
@@ -245,10 +245,11 @@ class _Epochs:
             if not est.early_stopping:
                 runner.sync()
                 return_to_finite(runner, self._outputs_finite)
-                raise ValueError(NON_FINITE_MESSAGE + DIVERGENCE_ADVICE)
+                advice = divergence_advice(est, self.n_samples)
+                raise ValueError(NON_FINITE_MESSAGE + advice)
             # as MLPClassifier: early stopping returns the best epoch's
             # weights instead of failing
-            rule.diverged()
+            rule.diverged(self.n_samples)
             return True
         runner.save()
         est.loss_curve_.append(est.loss_)
@@ -300,7 +301,8 @@ class _Epochs:
         partial_fit pays it too)."""
         if not self._outputs_finite():
             return_to_finite(self.runner, self._outputs_finite)
-            raise ValueError(OVERFLOW_MESSAGE + DIVERGENCE_ADVICE)
+            advice = divergence_advice(self.est, self.n_samples)
+            raise ValueError(OVERFLOW_MESSAGE + advice)
 
 
 def loss_on(network, X, Y, sample_weight, rows=4096):

@@ -287,3 +287,44 @@ def test_predict_on_finite_inputs_whose_sum_overflows_is_silent():
         labels = clf.predict(np.array([[1e308, 1e308, 0]]))
         proba = clf.predict_proba(np.array([[1e308, 1e308, 0]]))
     assert labels.shape == (1,) and np.isfinite(proba).all()
+
+
+# ------------------------------------------------------ divergence advice
+
+
+@pytest.mark.parametrize("early_stopping", [False, True])
+def test_divergence_from_a_huge_alpha_says_lower_it(iris, early_stopping):
+    X, y = iris
+    clf = ScratchMLPClassifier(
+        (5,), max_iter=30, alpha=1e5, early_stopping=early_stopping, random_state=0
+    )
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        try:
+            clf.fit(X, y)
+        except ValueError as exc:
+            message = str(exc)
+        else:
+            (message,) = [
+                str(w.message) for w in record if "diverged" in str(w.message)
+            ]
+    assert "Lower alpha" in message
+    assert "raise alpha" not in message
+
+
+def test_divergence_from_a_huge_learning_rate_still_says_lower_it(iris):
+    X, y = iris
+    clf = ScratchMLPRegressor(
+        (8,), activation="relu", learning_rate_init=1e6, random_state=0
+    )
+    with pytest.raises(ValueError) as info:
+        clf.fit(X, 1000 * X[:, 0])
+    assert "Lower learning_rate_init" in str(info.value)
+    assert "Lower alpha" not in str(info.value)
+
+
+def test_lbfgs_with_a_huge_alpha_says_lower_it(iris):
+    X, y = iris
+    clf = ScratchMLPClassifier((5,), solver="lbfgs", alpha=1e300, random_state=0)
+    with pytest.raises(ValueError, match="Lower alpha"):
+        quiet(clf.fit, X, y)
