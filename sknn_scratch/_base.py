@@ -196,8 +196,10 @@ class BaseScratchMLP(
         checked = stochastic and not self.early_stopping
         if not incremental and not checked and not self._outputs_finite(X):
             raise ValueError(OVERFLOW_MESSAGE + " " + advice(self, X.shape[0]))
-        # a fit that stopped on its own (max_iter warns of its own)
-        if not incremental and self.n_iter_ < self.max_iter:
+        # a fit that stopped on its own (max_iter warns of its own, and so
+        # does a diverged fit with early stopping)
+        stopped = self.n_iter_ < self.max_iter and math.isfinite(self.loss_)
+        if not incremental and stopped:
             check_progress(self, X, Y, sample_weight)
         end_fit(context, self, X, y_original)
         return self

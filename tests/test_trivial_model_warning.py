@@ -107,6 +107,17 @@ def test_a_fit_cut_short_by_max_iter_says_that_instead():
     assert TrivialModelWarning not in categories
 
 
+def test_a_diverged_fit_with_early_stopping_says_that_instead():
+    X, y = load_iris(return_X_y=True)
+    clf = ScratchMLPClassifier((5,), alpha=1e5, early_stopping=True, random_state=0)
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        clf.fit(X, y)
+    messages = [str(w.message) for w in record]
+    assert any("Training diverged" in m for m in messages)
+    assert not any(w.category is TrivialModelWarning for w in record)
+
+
 def test_it_is_a_user_warning_not_a_convergence_warning():
     # silencing the max_iter warnings, as grid searches often do, keeps it
     assert issubclass(TrivialModelWarning, UserWarning)
