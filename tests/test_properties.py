@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from sklearn.exceptions import ConvergenceWarning, DataConversionWarning
 
-from sknn_scratch import ScratchMLPClassifier, ScratchMLPRegressor
+from sknn_scratch import ScratchMLPClassifier, ScratchMLPRegressor, TrivialModelWarning
 from sknn_scratch.activations import ACTIVATIONS
 from sknn_scratch.initializers import INITIALIZERS
 from sknn_scratch.losses import LOSSES
@@ -178,6 +178,8 @@ def _fit(estimator, X, y, sample_weight):
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
+            # (a few epochs of random hyperparameters often learn nothing)
+            warnings.simplefilter("ignore", TrivialModelWarning)
             # a column y, as scikit-learn's MLP warns
             warnings.simplefilter("ignore", DataConversionWarning)
             # the batch size clipping warning, as scikit-learn's

@@ -18,8 +18,11 @@ from sknn_scratch import ScratchMLPClassifier, ScratchMLPRegressor
 
 
 # the checks set max_iter=1000 and some data is not learnt by then: the
-# ConvergenceWarning is expected, and only noise in the report
+# ConvergenceWarning is expected, and only noise in the report; so is the
+# TrivialModelWarning on the checks' random labels and unscaled data
+# (normal(loc=100)), where no model beats the trivial one
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.filterwarnings("ignore::sknn_scratch.TrivialModelWarning")
 @parametrize_with_checks([ScratchMLPClassifier(), ScratchMLPRegressor()])
 def test_sklearn_estimator_checks(estimator, check):
     check(estimator)
