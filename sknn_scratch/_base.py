@@ -182,11 +182,12 @@ class BaseScratchMLP(
         task = "partial_fit" if incremental else "fit"
         context = fit_context(self, task, epochs, X, y_original)
         if stochastic:
-            fit_stochastic(
+            converged = fit_stochastic(
                 self, network, X, Y, y_original, sample_weight, incremental, context
             )
         else:
             self._fit_full_batch(network, X, Y, sample_weight)
+            converged = self.n_iter_ < self.max_iter
 
         params = self.coefs_ + self.intercepts_
         if not all(np.isfinite(wrapped(w)).all() for w in params):
@@ -196,10 +197,9 @@ class BaseScratchMLP(
         checked = stochastic and not self.early_stopping
         if not incremental and not checked and not self._outputs_finite(X):
             raise ValueError(OVERFLOW_MESSAGE + " " + advice(self, X.shape[0]))
-        # a fit that stopped on its own (max_iter warns of its own, and so
-        # does a diverged fit with early stopping)
-        stopped = self.n_iter_ < self.max_iter and math.isfinite(self.loss_)
-        if not incremental and stopped:
+        # a fit that stopped on its own: not at max_iter, nor diverged with
+        # early stopping (each warns of its own), Ctrl-C or a callback
+        if not incremental and converged and math.isfinite(self.loss_):
             check_progress(self, X, Y, sample_weight)
         end_fit(context, self, X, y_original)
         return self

@@ -163,6 +163,12 @@ def fit_stochastic(est, network, X, Y, y, sample_weight, incremental, context):
     incremental : bool
         ``partial_fit``: one epoch, the optimizer's state kept.
     context : the callbacks' context of this fit (see :mod:`sknn_scratch._callbacks`)
+
+    Returns
+    -------
+    converged : bool
+        Whether the stopping rule ended training (not ``max_iter``, Ctrl-C or
+        a callback).
     """
     if est.early_stopping and incremental:
         raise ValueError("partial_fit does not support early_stopping=True")
@@ -210,6 +216,7 @@ def fit_stochastic(est, network, X, Y, y, sample_weight, incremental, context):
     rule.finish()
     if not est.early_stopping:
         epochs.check_outputs()
+    return epochs.stopped_by_rule
 
 
 class _Epochs:
@@ -219,6 +226,8 @@ class _Epochs:
         self.est, self.network, self.runner = est, network, runner
         self.X, self.Y, self.sample_weight = X, Y, sample_weight
         self.incremental = incremental
+        # training ended by the stopping rule: converged, in its own terms
+        self.stopped_by_rule = False
         self.n_samples = X.shape[0]
         self.total_weight = (
             self.n_samples
@@ -281,7 +290,10 @@ class _Epochs:
             t=est.t_,
             max_iter=est.max_iter,
         )
-        if rule.should_stop() or self.incremental:
+        if rule.should_stop():
+            self.stopped_by_rule = True
+            return True
+        if self.incremental:
             return True
         if est.n_iter_ == est.max_iter:
             warn(

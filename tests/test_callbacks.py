@@ -75,6 +75,20 @@ def test_a_callback_stops_training_after_its_epoch(data, Estimator):
     assert [name for name, _, _ in recorder.ends] == ["epoch"] * 4 + ["fit"]
 
 
+@pytest.mark.parametrize("Estimator", [ScratchMLPClassifier, ScratchMLPRegressor])
+def test_a_fit_a_callback_stopped_is_not_judged_against_the_trivial_model(
+    data, Estimator
+):
+    # after one epoch the network is no better than the trivial model, but
+    # the callback, not the fit, decided to stop there
+    X, y = data
+    est = Estimator((5,), max_iter=50, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        est.set_callbacks(Recorder(stop_after=1)).fit(X, y)
+    assert est.n_iter_ == 1
+
+
 @pytest.mark.parametrize("solver", ["sgd", "adam"])
 def test_fitted_estimator_predicts_as_of_its_epoch(data, solver):
     X, y = data
