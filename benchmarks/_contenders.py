@@ -221,15 +221,20 @@ class TorchFit:
         ]
 
     def __call__(self):
-        done = subprocess.run(self.command, capture_output=True, text=True)
-        if done.returncode != 0:
-            raise RuntimeError(f"the PyTorch fit failed:\n{done.stderr}")
-        result = json.loads(done.stdout.splitlines()[-1])
+        result = run_timed(self.command, "the PyTorch fit")
         self.report.environment_line(
             f"torch {result['torch']} (BLAS {result['blas']}), "
             f"{result['threads']} thread(s), each fit in its own process"
         )
         return result["seconds"], result
+
+
+def run_timed(command, what):
+    """Run a fit in a process of its own; its last line of output, as JSON."""
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"{what} failed:\n{done.stderr}")
+    return json.loads(done.stdout.splitlines()[-1])
 
 
 def save_data(folder, name, X_train, y_train, X_test, y_test):
@@ -275,8 +280,5 @@ class ArrayAPIFit:
         ]
 
     def __call__(self):
-        done = subprocess.run(self.command, capture_output=True, text=True)
-        if done.returncode != 0:
-            raise RuntimeError(f"the fit on PyTorch tensors failed:\n{done.stderr}")
-        result = json.loads(done.stdout.splitlines()[-1])
+        result = run_timed(self.command, "the fit on PyTorch tensors")
         return result["seconds"], result
