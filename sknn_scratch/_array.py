@@ -169,7 +169,10 @@ def move_estimator_to(estimator, xp, device=None):
 
     Turns a model fitted on GPU tensors into a numpy model (to pickle, save
     with skops, or predict on a machine without a GPU), and back: the copy
-    predicts exactly as the original, on inputs of its new library.
+    holds the same weights, bit for bit. Its predictions, on inputs of its
+    new library, equal the original's up to the last bits where the two
+    libraries' matrix products round differently (PyTorch's CPU build uses
+    MKL, numpy OpenBLAS); moved back, it predicts exactly as the original.
 
     Parameters
     ----------
