@@ -13,6 +13,7 @@ rows four times as far out): the largest absolute difference from
 ``predict``. ``tests/test_onnx.py`` asserts the same within 1e-5.
 """
 
+import argparse
 import warnings
 
 import numpy as np
@@ -107,7 +108,13 @@ def rows():
     yield regressor_row("sigmoid", "Poisson regressor", X, counts, loss="poisson")
 
 
-def main():
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        epilog=__doc__.split("\n\n", 2)[2],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.parse_args(argv)
     warnings.simplefilter("ignore", ConvergenceWarning)
     warnings.simplefilter("ignore", TrivialModelWarning)
     print("| activation | output | largest difference | labels equal |")
