@@ -17,7 +17,12 @@ out the time spent waiting for a core. ``--wall`` measures wall-clock time.
 Workloads
 ---------
 a. The article: 4 people, hidden (2,), sigmoid, batch 1, no shuffle, lr 0.1,
-   1000 epochs, no early stop. Also the article's own scalar loop.
+   1000 epochs, no early stop. Ours runs the one training step (a numpy call
+   per layer and formula), so the target is that the fit stays well below
+   what a person notices: half of MLPClassifier's time. (The earlier target
+   of 0.10, and the row against the article's own scalar loop, were met by a
+   second copy of the step compiled on Python floats for tiny networks; it
+   is gone, and so are they.)
 b. ``load_digits`` after ``StandardScaler`` (test accuracy on a held-out
    quarter), hidden (64,), sigmoid, SGD lr 0.1, 50 epochs, batch 1, 32, 200;
    ours with its default squared error and with ``loss="log_loss"``, the
@@ -64,7 +69,6 @@ import numpy as np
 import sklearn
 from _contenders import (
     ArrayAPIFit,
-    ArticleNetwork,
     OwnSigmoid,
     SubclassedSigmoid,
     TorchFit,
@@ -87,8 +91,7 @@ from sknn_scratch import ScratchMLPClassifier
 
 #: ratio ours / reference that each row must stay under
 TARGETS = {
-    "a": 0.10,
-    "a-article": 0.70,
+    "a": 0.50,
     "b1": 0.15,
     "b32": 0.40,
     "b200": 0.70,
@@ -127,9 +130,6 @@ def article(report, rounds, epochs):
     contenders = {
         "ours": lambda: ours((2,), 1, epochs, **common).fit(X, y),
         "sklearn": lambda: theirs((2,), 1, epochs, **common).fit(X, y),
-        "article": lambda: ArticleNetwork(np.random.default_rng(0)).train(
-            X, y, epochs=epochs
-        ),
     }
     times, fitted = race(contenders, rounds)
     acc = {k: accuracy(fitted[k], X, y) for k in ("ours", "sklearn")}
@@ -143,20 +143,11 @@ def article(report, rounds, epochs):
         acc["ours"],
         acc["sklearn"],
     )
-    report.add(
-        "a-article",
-        "a. same, against the article's own loop",
-        SQUARED,
-        times["ours"],
-        times["article"],
-        acc["ours"],
-    )
     updates = 4 * epochs
     report.note(
         "   a. per update: ours "
         f"{fmt_time(median(times, 'ours') / updates)}, sklearn "
-        f"{fmt_time(median(times, 'sklearn') / updates)}, article "
-        f"{fmt_time(median(times, 'article') / updates)}"
+        f"{fmt_time(median(times, 'sklearn') / updates)}"
     )
 
 

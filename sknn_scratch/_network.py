@@ -27,11 +27,6 @@ The path of one ``fit``:
 3. :meth:`Network.train_step`: feedforward, the loss and ``d_L_d_ypred``, the
    chain rule back through every layer, the optimizer's update.
 
-Networks small enough that numpy's cost per call outweighs their arithmetic
-(the article's 2-2-1) are trained one sample at a time on Python floats, by
-the same step compiled for their shape (:mod:`sknn_scratch._scalar`), from
-the components' scalar forms.
-
 Nothing here knows about scikit-learn.
 """
 

@@ -25,22 +25,8 @@ from ._checkpoint import (
 )
 from ._interrupt import catch_interrupt
 from ._progress import epoch_progress
-from ._scalar import scalar_epochs
 from ._stopping import StoppingRule
 from ._warn import warn
-
-
-def epoch_runner(network, optimizer, X, Y, batch_size):
-    """What trains one epoch: the one step per mini-batch, or its scalar form.
-
-    Tiny networks trained one sample at a time run the step compiled on
-    Python floats (:mod:`sknn_scratch._scalar`) when their components have
-    scalar forms; everything else runs :class:`BatchEpochs`.
-    """
-    runner = scalar_epochs(network, optimizer, X, Y, batch_size)
-    if runner is None:
-        runner = BatchEpochs(network, optimizer, X, Y, batch_size)
-    return runner
 
 
 class BatchEpochs(ArrayCheckpoint):
@@ -185,7 +171,7 @@ def fit_stochastic(est, network, X, Y, y, sample_weight, incremental, context):
         )
         est.validation_loss_curve_ = est.validation_loss_curve_ or []
         validation = (X_val, Y_val, y_val, sw_val)
-    runner = epoch_runner(network, est.optimizer_, X, Y, est._batch_size(X.shape[0]))
+    runner = BatchEpochs(network, est.optimizer_, X, Y, est._batch_size(X.shape[0]))
     epochs = _Epochs(est, network, runner, X, Y, sample_weight, incremental)
     rule = StoppingRule(est, network, validation)
     est.n_iter_ = 0

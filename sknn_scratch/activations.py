@@ -16,15 +16,12 @@ possibly overwriting ``Z`` and ``A``. Each built-in writes its formula once,
 in these; :class:`Activation` derives ``forward`` and ``derivative`` from
 them, or them from ``forward`` and ``derivative`` for a class that writes
 only the protocol (:mod:`sknn_scratch._forms` wraps a user's object likewise).
-A built-in also has ``scalar_forward`` and ``scalar_derivative`` for the
-loop on Python floats (:mod:`sknn_scratch._scalar`), ``log_forward`` for
-``predict_log_proba`` and ``onnx_ops`` for :mod:`sknn_scratch.onnx`.
+A built-in also has ``log_forward`` for ``predict_log_proba`` and
+``onnx_ops`` for :mod:`sknn_scratch.onnx`.
 
 Every built-in stays finite, without overflow warnings, for any finite input
 (``|Z|`` up to ``1e308``).
 """
-
-import math
 
 import numpy as np
 from scipy.special import expit
@@ -221,14 +218,6 @@ class Sigmoid(Activation):
     def onnx_ops(self, X, dtype, op_version):
         return _onnx("Sigmoid")(X, op_version=op_version)
 
-    def scalar_forward(self, z):
-        # e^-z overflows a float below z = -709.78, where f(z) is 0 to
-        # double precision (as 1 / (1 + inf) is in the array forms)
-        return 1.0 / (1.0 + math.exp(-z)) if z > -709.0 else 0.0
-
-    def scalar_derivative(self, z, a):
-        return a * (1.0 - a)
-
 
 @register_activation("tanh")
 class Tanh(Activation):
@@ -253,12 +242,6 @@ class Tanh(Activation):
     def onnx_ops(self, X, dtype, op_version):
         return _onnx("Tanh")(X, op_version=op_version)
 
-    def scalar_forward(self, z):
-        return math.tanh(z)
-
-    def scalar_derivative(self, z, a):
-        return 1.0 - a * a
-
 
 @register_activation("relu")
 class ReLU(Activation):
@@ -280,12 +263,6 @@ class ReLU(Activation):
 
     def onnx_ops(self, X, dtype, op_version):
         return _onnx("Relu")(X, op_version=op_version)
-
-    def scalar_forward(self, z):
-        return z if z > 0.0 else 0.0
-
-    def scalar_derivative(self, z, a):
-        return 1.0 if z > 0.0 else 0.0
 
 
 @register_activation("leaky_relu")
@@ -337,12 +314,6 @@ class LeakyReLU(Activation):
         # onnxruntime has no double LeakyRelu
         scaled = _onnx("Mul")(X, np.array([self.alpha], dtype), op_version=op_version)
         return _onnx_positive_or(X, scaled, dtype, op_version)
-
-    def scalar_forward(self, z):
-        return z if z > 0.0 else self.alpha * z
-
-    def scalar_derivative(self, z, a):
-        return 1.0 if z > 0.0 else self.alpha
 
 
 @register_activation("elu")
@@ -396,12 +367,6 @@ class ELU(Activation):
         )
         return _onnx_positive_or(X, scaled, dtype, op_version)
 
-    def scalar_forward(self, z):
-        return z if z > 0.0 else self.alpha * math.expm1(z)
-
-    def scalar_derivative(self, z, a):
-        return 1.0 if z > 0.0 else a + self.alpha
-
 
 @register_activation("softplus")
 class Softplus(Activation):
@@ -440,12 +405,6 @@ class Softplus(Activation):
         relu = _onnx("Relu")(X, op_version=op_version)
         return _onnx("Add")(relu, log, op_version=op_version)
 
-    def scalar_forward(self, z):
-        return max(z, 0.0) + math.log1p(math.exp(-abs(z)))
-
-    def scalar_derivative(self, z, a):
-        return Sigmoid().scalar_forward(z)
-
 
 @register_activation("identity")
 class Identity(Activation):
@@ -467,12 +426,6 @@ class Identity(Activation):
 
     def onnx_ops(self, X, dtype, op_version):
         return _onnx("Identity")(X, op_version=op_version)
-
-    def scalar_forward(self, z):
-        return z
-
-    def scalar_derivative(self, z, a):
-        return 1.0
 
 
 def _largest_exponent(dtype):
@@ -529,13 +482,6 @@ class Exp(Activation):
         largest = np.array([_exponent_limit(np.dtype(dtype))], dtype)
         clipped = _onnx("Min")(X, largest, op_version=op_version)
         return _onnx("Exp")(clipped, op_version=op_version)
-
-    def scalar_forward(self, z):
-        # the largest float64 exponent: float(_LARGEST_EXPONENT[float64])
-        return math.exp(min(z, 709.782712893384))
-
-    def scalar_derivative(self, z, a):
-        return a
 
 
 @register_activation("softmax")

@@ -32,8 +32,6 @@ does not subclass it. The L2 penalty of the
 estimators' ``alpha`` is :class:`L2Penalty`.
 """
 
-import math
-
 import numpy as np
 from scipy.special import xlogy
 
@@ -188,7 +186,7 @@ class L2Penalty(Component):
         """The penalty of the weights ``W`` (an array) for ``total_weight`` samples."""
         if not self.alpha:
             return 0.0
-        return self.scalar_value(W.dot(W), total_weight)
+        return 0.5 * self.alpha * W.dot(W) / total_weight
 
     def add_gradient(self, grad, W, factor, scratch=None):
         """``grad += factor * n * dP/dW``, with ``factor = scale / n``.
@@ -205,18 +203,10 @@ class L2Penalty(Component):
         """``W -= factor * n * dP/dW`` in place: plain SGD's step for the penalty.
 
         With ``factor = eta / n``, ``w - eta (alpha / n) w`` is ``w`` times
-        :meth:`scalar_decay`: one pass over the weights.
+        ``1 - alpha * factor``: one pass over the weights.
         """
         if self.alpha:
-            W *= self.scalar_decay(factor)
-
-    def scalar_value(self, squares, total_weight):
-        """The penalty, from the sum of the squared weights."""
-        return 0.5 * self.alpha * squares / total_weight
-
-    def scalar_decay(self, factor):
-        """``w - factor * n * dP/dw`` is ``w`` times this (for plain SGD)."""
-        return 1.0 - self.alpha * factor
+            W *= 1.0 - self.alpha * factor
 
 
 @register_loss("squared_error")
@@ -253,14 +243,6 @@ class SquaredError(Loss):
 
     def loss_and_output_delta_into(self, y_true, y_pred, sample_weight, out, scale=1.0):
         return self.loss_and_gradient_into(y_true, y_pred, sample_weight, out, scale)
-
-    def scalar_loss(self, y, y_pred):
-        """One output's term of the loss, for the training loop on floats."""
-        return (y - y_pred) * (y - y_pred)
-
-    def scalar_gradient(self, y, y_pred):
-        """``d_L_d_ypred`` of one output, for the training loop on floats."""
-        return -2.0 * (y - y_pred)
 
 
 #: the machine epsilon of each float dtype (np.finfo costs a microsecond)
@@ -468,16 +450,3 @@ class Poisson(Loss):
     def in_y_true_range(self, y):
         """Whether every target is one the loss is defined for: ``y >= 0``."""
         return bool(np.all(np.asarray(y) >= 0))
-
-    def scalar_loss(self, y, y_pred):
-        """One output's term of the loss, for the training loop on floats."""
-        return (
-            (y * math.log(y) if y > 0.0 else 0.0)
-            - y * math.log(max(y_pred, 2.220446049250313e-16))
-            - y
-            + max(y_pred, 2.220446049250313e-16)
-        )
-
-    def scalar_gradient(self, y, y_pred):
-        """``d_L_d_ypred`` of one output, for the training loop on floats."""
-        return 1.0 - y / max(y_pred, 2.220446049250313e-16)

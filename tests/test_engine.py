@@ -1,8 +1,8 @@
 """One engine: every fit runs the one training step, with the components' forms.
 
-The compiled per-sample loop for tiny networks trains exactly as the one
-step does; a user's own component, or a subclass of a built-in, trains
-exactly as the built-in; the formulas live in the component modules only.
+The article's own fit included; a user's own component, or a subclass of a
+built-in, trains exactly as the built-in; the formulas live in the component
+modules only.
 """
 
 import ast
@@ -16,13 +16,11 @@ from numpy.testing import assert_allclose
 from sklearn.exceptions import ConvergenceWarning
 
 import sknn_scratch
-from sknn_scratch import ScratchMLPClassifier, ScratchMLPRegressor, _training
+from sknn_scratch import ScratchMLPClassifier
 from sknn_scratch._forms import activation_form as engine_form
 from sknn_scratch._network import Network
 from sknn_scratch.activations import (
-    ELU,
     Identity,
-    LeakyReLU,
     ReLU,
     Sigmoid,
     Softplus,
@@ -53,100 +51,6 @@ def assert_same_training(a, b, rtol=1e-12):
     assert_allclose(a.loss_curve_, b.loss_curve_, rtol=rtol)
 
 
-# ---------------------------------------- the compiled loop is the one step
-
-
-def _with_and_without_the_compiled_loop(monkeypatch, make, X, y, **fit_params):
-    calls = []
-    compiled = _training.scalar_epochs
-
-    def spy(*args):
-        runner = compiled(*args)
-        calls.append(runner is not None)
-        return runner
-
-    monkeypatch.setattr(_training, "scalar_epochs", spy)
-    scalar = quiet_fit(make(), X, y, **fit_params)
-    assert calls == [True], "the compiled loop was not used"
-    monkeypatch.setattr(_training, "scalar_epochs", lambda *args: None)
-    vector = quiet_fit(make(), X, y, **fit_params)
-    return scalar, vector
-
-
-@pytest.mark.parametrize(
-    "activation",
-    ["sigmoid", "tanh", "relu", LeakyReLU(0.2), ELU(0.7), "softplus", "identity"],
-    ids=repr,
-)
-@pytest.mark.parametrize("alpha", [0.0, 0.01])
-@pytest.mark.parametrize("shuffle", [False, True])
-def test_compiled_per_sample_loop_equals_the_one_step(
-    monkeypatch, data, activation, alpha, shuffle
-):
-    X, y = data
-    y = y > 0
-
-    def make():
-        return ScratchMLPClassifier(
-            hidden_layer_sizes=(3,),
-            activation=activation,
-            batch_size=1,
-            alpha=alpha,
-            shuffle=shuffle,
-            max_iter=4,
-            random_state=2,
-        )
-
-    scalar, vector = _with_and_without_the_compiled_loop(monkeypatch, make, X, y)
-    assert_same_training(scalar, vector, rtol=1e-11)
-
-
-def test_compiled_loop_equals_the_one_step_with_sample_weights(monkeypatch, data):
-    X, y = data
-    weights = np.random.RandomState(3).uniform(0, 2, size=len(y))
-    weights[:5] = 0
-
-    def make():
-        return ScratchMLPRegressor(
-            hidden_layer_sizes=(4,), batch_size=1, max_iter=3, random_state=0
-        )
-
-    scalar, vector = _with_and_without_the_compiled_loop(
-        monkeypatch, make, X, X[:, 0] - X[:, 1], sample_weight=weights
-    )
-    assert_same_training(scalar, vector, rtol=1e-11)
-    assert scalar.t_ == vector.t_ == 3 * len(y)
-
-
-def test_compiled_loop_applies_only_where_its_forms_exist(data):
-    X, y = data
-    network = Network(
-        [np.zeros((5, 2)), np.zeros((2, 1))],
-        [np.zeros(2), np.zeros(1)],
-        Sigmoid(),
-        Sigmoid(),
-        SquaredError(),
-    )
-    Y = np.zeros((len(X), 1))
-    assert _training.scalar_epochs(network, SGD(), X, Y, 1) is not None
-    # momentum does not fold the learning rate in; larger batches, float32
-    assert _training.scalar_epochs(network, SGD(momentum=0.9), X, Y, 1) is None
-    assert _training.scalar_epochs(network, SGD(), X, Y, 2) is None
-    assert _training.scalar_epochs(network, SGD(), X.astype(np.float32), Y, 1) is None
-
-    class OwnSigmoid:
-        def forward(self, Z):
-            return 1 / (1 + np.exp(-Z))
-
-        def derivative(self, Z, A):
-            return A * (1 - A)
-
-    own = Network(
-        network.coefs, network.intercepts, OwnSigmoid(), Sigmoid(), SquaredError()
-    )
-    assert _training.scalar_epochs(own, SGD(), X, Y, 1) is None
-
-
 # ------------------------------------------- every fit runs the one step
 
 
@@ -173,6 +77,24 @@ def test_every_stochastic_fit_runs_the_one_step(monkeypatch, data, params, spars
     X_fit = sp.csr_matrix(X) if sparse else X
     clf = quiet_fit(ScratchMLPClassifier((6,), max_iter=2, **params), X_fit, y)
     assert len(steps) >= 2 and sum(steps) == clf.t_
+
+
+def test_the_articles_fit_runs_backprop_for_every_sample(monkeypatch):
+    # no second, faster copy of the step for tiny networks: a reader who
+    # steps into the article's fit lands in Network.backprop
+    X = np.array([[-2.0, -1.0], [25.0, 6.0], [17.0, 4.0], [-15.0, -6.0]])
+    y = np.array([1, 0, 0, 1])
+    calls = []
+    backprop = Network.backprop
+
+    def counted(self, X_batch, *args, **kwargs):
+        calls.append(X_batch.shape[0])
+        return backprop(self, X_batch, *args, **kwargs)
+
+    monkeypatch.setattr(Network, "backprop", counted)
+    params = {**sknn_scratch.ARTICLE_PARAMS, "max_iter": 3}
+    clf = quiet_fit(ScratchMLPClassifier(**params), X, y)
+    assert calls == [1] * 12 and clf.t_ == 12
 
 
 def test_lbfgs_uses_the_steps_loss_and_gradient(monkeypatch, data):
