@@ -6,6 +6,7 @@ from ._diagnosis import TrivialModelWarning
 from ._params import ARTICLE_PARAMS, SKLEARN_PARAMS, SKLEARN_REGRESSOR_PARAMS
 from ._persistence import trusted_types
 from ._regressor import ScratchMLPRegressor
+from ._trace import trace_step
 from .activations import register_activation
 from .gradients import check_gradients
 from .initializers import register_initializer
@@ -31,5 +32,6 @@ __all__ = [
     "register_loss",
     "register_optimizer",
     "register_schedule",
+    "trace_step",
     "trusted_types",
 ]

@@ -276,6 +276,34 @@ class Network:
         # (on another device the loss stays there: one copy an epoch, not a batch)
         return loss if type(loss) is Wrapped else float(loss)
 
+    def traced_backprop(self, X, Y, sample_weight=None):
+        """:meth:`backprop` on a batch, and what it computed on the way.
+
+        For :func:`sknn_scratch.trace_step`, which shows one step as the
+        article works it. The step writes over its buffers (an activation's
+        outputs over its sums, ``f'`` over the outputs), so the sums and
+        outputs are kept from a pass of their own through the same
+        feedforward, into buffers that alias nothing; each layer's ``dL/dZ``
+        is read from the step's buffers once it is done.
+
+        Returns
+        -------
+        loss : float
+            As :meth:`backprop`, which leaves the gradients in
+            :attr:`coef_grads` and :attr:`intercept_grads`.
+        sums, outputs, deltas : list of ndarray
+            Each layer's ``Z``, ``A = f(Z)`` and ``dL/dZ``, first layer first,
+            new arrays of shape ``(n_samples, n_units)``.
+        """
+        X, Y, sample_weight = self._wrapped(X, Y, sample_weight)
+        n_samples, dtype = X.shape[0], self.coefs[-1].dtype
+        sums = [self.backend.empty((n_samples, W.shape[1]), dtype) for W in self.coefs]
+        outputs = [np.empty_like(Z) for Z in sums]
+        self._feedforward_into(X, sums, outputs)
+        loss = self.backprop(X, Y, sample_weight)
+        _, _, deltas = self._layer_buffers(n_samples, X.dtype, training=True)
+        return loss, sums, outputs, [delta.copy() for delta in deltas]
+
     def penalty_value(self, total_weight):
         """The L2 penalty of the current weights, for ``total_weight`` samples."""
         return self.penalty.value(self.weights, total_weight)

@@ -127,17 +127,8 @@ def _max_error(estimator, network, X, Y, sample_weight, eps, tol, min_grad):
 
     worst = (0.0, None)
     n_bad = 0
-    for name, param, grad in zip(names, network.params, analytic):
-        numeric = np.empty_like(param)
-        for index in np.ndindex(param.shape):
-            original = param[index]
-            h = eps * max(1.0, abs(original))
-            param[index] = original + h
-            loss_plus = network.backprop(X, Y, sample_weight)
-            param[index] = original - h
-            loss_minus = network.backprop(X, Y, sample_weight)
-            param[index] = original
-            numeric[index] = (loss_plus - loss_minus) / (2 * h)
+    numerics = finite_differences(network, X, Y, sample_weight, eps)
+    for name, grad, numeric in zip(names, analytic, numerics):
         scale = np.maximum(np.maximum(np.abs(grad), np.abs(numeric)), min_grad)
         # NaN compares as False: count it as the worst error explicitly
         errors = np.where(np.isfinite(grad), np.abs(grad - numeric) / scale, np.inf)
@@ -160,6 +151,29 @@ def _max_error(estimator, network, X, Y, sample_weight, eps, tol, min_grad):
             f"loss ({estimator.loss_function_!r})."
         )
     return max_error
+
+
+def finite_differences(network, X, Y, sample_weight=None, eps=1e-6):
+    """Central finite differences of the network's objective, per parameter.
+
+    Returns one array per parameter, in the order of ``network.params``
+    (weights, then biases); each entry is ``(L(w + h) - L(w - h)) / (2h)``
+    with ``h = eps * max(1, |w|)``. The parameters are restored after each.
+    """
+    numerics = []
+    for param in network.params:
+        numeric = np.empty_like(param)
+        for index in np.ndindex(param.shape):
+            original = param[index]
+            h = eps * max(1.0, abs(original))
+            param[index] = original + h
+            loss_plus = network.backprop(X, Y, sample_weight)
+            param[index] = original - h
+            loss_minus = network.backprop(X, Y, sample_weight)
+            param[index] = original
+            numeric[index] = (loss_plus - loss_minus) / (2 * h)
+        numerics.append(numeric)
+    return numerics
 
 
 def _is_fitted(estimator):

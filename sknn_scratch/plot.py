@@ -6,89 +6,9 @@ a plot is drawn, never when this module is imported.
 
 import numpy as np
 from sklearn.base import is_classifier
-from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
-PLOT_INSTALL_HINT = "pip install matplotlib"
-
-
-def _pyplot(caller_name):
-    """``matplotlib.pyplot``, or an ImportError that says what to install."""
-    try:
-        import matplotlib.pyplot as plt
-    except ImportError as exc:
-        raise ImportError(
-            f"{caller_name} requires matplotlib, which is not installed. "
-            f"Install it with: {PLOT_INSTALL_HINT}"
-        ) from exc
-    return plt
-
-
-_ACCEPTED = (
-    "a fitted ScratchMLPClassifier or ScratchMLPRegressor, a Pipeline ending in "
-    "one, or a fitted search (such as GridSearchCV) whose best_estimator_ is one"
-)
-
-
-def _is_search(estimator):
-    """Whether ``estimator`` is a hyper-parameter search such as GridSearchCV."""
-    if isinstance(estimator, type) or not hasattr(estimator, "get_params"):
-        return False
-    # the searches share no public base class; all of them take these two
-    return {"estimator", "refit"} <= set(estimator.get_params(deep=False))
-
-
-def _last_step(estimator):
-    """The estimator at the end of a (nested) Pipeline, or ``estimator``."""
-    while isinstance(estimator, Pipeline) and estimator.steps:
-        estimator = estimator.steps[-1][1]
-    return estimator
-
-
-def _describe(estimator):
-    """The class of ``estimator``, and for a Pipeline the class it ends in."""
-    if isinstance(estimator, type):
-        return f"the class {estimator.__name__} (not an instance of it)"
-    name = type(estimator).__name__
-    last = _last_step(estimator)
-    return f"{name} ending in {type(last).__name__}" if last is not estimator else name
-
-
-def _network_of(estimator, method_name):
-    """The network whose loss curve ``estimator`` holds.
-
-    A Pipeline gives its last step; a fitted search its ``best_estimator_``
-    (the last step of that, for a search over a Pipeline). Anything else is a
-    ``TypeError`` naming what it got, raised before any check of being fitted,
-    since fitting it would not help.
-    """
-    from . import ScratchMLPClassifier, ScratchMLPRegressor
-
-    search = _is_search(estimator)
-    refitted = search and hasattr(estimator, "best_estimator_")
-    if refitted:
-        candidate = estimator.best_estimator_
-        got = f"{type(estimator).__name__} whose best_estimator_ is "
-    elif search:
-        candidate = estimator.estimator
-        got = f"{type(estimator).__name__} over "
-    else:
-        candidate, got = estimator, ""
-    got += _describe(candidate)
-    network = _last_step(candidate)
-    if not isinstance(network, (ScratchMLPClassifier, ScratchMLPRegressor)):
-        hint = ""
-        if hasattr(network, "loss_curve_"):
-            hint = " Its loss_curve_ can be drawn by LossCurveDisplay(loss_curve=...)."
-        raise TypeError(f"{method_name} only supports {_ACCEPTED}; got {got}.{hint}")
-    if search and not refitted:
-        if hasattr(estimator, "cv_results_"):
-            raise TypeError(
-                f"{method_name} only supports {_ACCEPTED}; got {got}, fitted "
-                "with refit=False, which keeps no best_estimator_ to plot."
-            )
-        check_is_fitted(estimator)  # scikit-learn's error, naming the search
-    return network
+from ._fitted import _network_of, _pyplot
 
 
 class LossCurveDisplay:
