@@ -48,9 +48,10 @@ from ._components import (
     resolve_optimizer,
 )
 from ._diagnosis import check_progress
+from ._inputs import detached
 from ._network import Network
 from ._params import PARAMETER_CONSTRAINTS, samples_per_batch
-from ._predict import PredictionMixin
+from ._predict import PredictionMixin, check_same_namespace
 from ._progress import require_tqdm
 from ._training import fit_stochastic
 from ._warn import warn
@@ -134,6 +135,13 @@ class BaseScratchMLP(
         first_pass = not hasattr(self, "coefs_") or (
             not self.warm_start and not incremental
         )
+        if incremental and not first_pass:
+            # arrays of the library the model lives in, as predict asks
+            check_same_namespace(
+                X, self, attribute="_fitted_array", method="partial_fit"
+            )
+        # a tensor that records gradients: the network trains in place
+        X, y, sample_weight = detached(X), detached(y), detached(sample_weight)
         X, Y, y_original = self._validate_input(X, y, incremental, reset=first_pass)
         # numpy, or the namespace and device of the input's own library
         backend = backend_of(X)

@@ -97,8 +97,8 @@ class EpochTasks:
         """The fitted attributes as of this epoch (copies: training goes on)."""
         est = self.estimator
         attributes = {
-            "coefs_": [W.copy() for W in est.coefs_],
-            "intercepts_": [b.copy() for b in est.intercepts_],
+            "coefs_": [_copy(W) for W in est.coefs_],
+            "intercepts_": [_copy(b) for b in est.intercepts_],
             "loss_curve_": list(est.loss_curve_),
         }
         for name in ("n_iter_", "t_", "loss_", "best_loss_", "best_validation_score_"):
@@ -107,6 +107,15 @@ class EpochTasks:
             value = getattr(est, name, None)
             attributes[name] = None if value is None else list(value)
         return attributes
+
+
+def _copy(array):
+    """A copy of a weight array, in its own library (a tensor has no ``copy``)."""
+    if hasattr(array, "copy"):
+        return array.copy()
+    from ._array import array_namespace
+
+    return array_namespace(array).asarray(array, copy=True)
 
 
 def end_fit(context, estimator, X, y):

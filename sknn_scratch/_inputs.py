@@ -16,8 +16,21 @@ import numpy as np
 from sklearn.utils import check_array
 
 
+def detached(array):
+    """``array`` without autograd: a PyTorch tensor that records gradients
+    (``requires_grad=True``) cannot be changed in place, nor read by numpy.
+
+    The network never differentiates through its input: a detached view
+    shares the tensor's memory and leaves the caller's tensor as it was.
+    """
+    if getattr(array, "requires_grad", False) and hasattr(array, "detach"):
+        return array.detach()
+    return array
+
+
 def prepared(X):
     """``X`` for ``validate_data``: no strings, floats in native byte order."""
+    X = detached(X)
     if isinstance(X, list | tuple):
         try:
             X = np.asarray(X)

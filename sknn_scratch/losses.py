@@ -33,7 +33,6 @@ estimators' ``alpha`` is :class:`L2Penalty`.
 """
 
 import numpy as np
-from scipy.special import xlogy
 
 from ._array import backend_of, unwrap, wrapped
 from ._registry import Component, Registry, checked_number, copy_checked, overrides
@@ -53,6 +52,11 @@ def register_loss(name, loss=None):
     True
     """
     return LOSSES.register(name, loss)
+
+
+def _tiny(array):
+    """The smallest positive normal float of ``array``'s float dtype."""
+    return np.finfo(np.result_type(array.dtype, np.float32)).tiny
 
 
 def _mean(per_sample, sample_weight):
@@ -422,8 +426,11 @@ class Poisson(Loss):
         return np.maximum(y_pred, _EPS.get(y_pred.dtype, 1e-15))
 
     def _loss(self, y_true, p, sample_weight):
-        # y ln(y / p) - y + p, as y ln y - y ln p - y + p: no y / p to overflow
-        per_element = xlogy(y_true, y_true)
+        # y ln(y / p) - y + p, as y ln y - y ln p - y + p: no y / p to overflow.
+        # y ln y with 0 ln 0 = 0, as y ln max(y, tiny): numpy's functions only
+        # (scipy's xlogy takes no array of another library)
+        per_element = np.log(np.maximum(y_true, _tiny(y_true)))
+        per_element *= y_true
         per_element -= y_true * np.log(p)
         per_element -= y_true
         per_element += p
