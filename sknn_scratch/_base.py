@@ -148,7 +148,9 @@ class BaseScratchMLP(
         X = self._in_weights_dtype(X, first_pass, backend)
         dtype = wrapped(X).dtype  # numpy's name for it
         sample_weight = self._sample_weight(X, y_original, sample_weight, incremental)
-        self._resolve_components(Y, keep_optimizer=incremental and not first_pass)
+        self._resolve_components(
+            Y, len(hidden_layer_sizes), keep_optimizer=incremental and not first_pass
+        )
         stochastic = is_stochastic(self.optimizer_)
         # (0/1 class targets may stay boolean for the stochastic loop, which
         # casts each batch: an eighth of the memory of float64 targets)
@@ -237,9 +239,9 @@ class BaseScratchMLP(
 
     # --------------------------------------------------------- components
 
-    def _resolve_components(self, Y, keep_optimizer):
+    def _resolve_components(self, Y, n_hidden, keep_optimizer):
         """Build the fitted components from the parameters (never changed)."""
-        self.hidden_activation_ = hidden_activation(self)
+        self.hidden_activation_ = hidden_activation(self, n_hidden)
         loss = resolve_loss(self)
         output = self.output_activation
         if output is None:
@@ -282,10 +284,11 @@ class BaseScratchMLP(
         self.n_layers_ = len(layer_units)
         self.out_activation_ = _name_of(self.output_activation_, self.output_activation)
         self.coefs_, self.intercepts_ = [], []
-        for fan_in, fan_out in zip(layer_units[:-1], layer_units[1:]):
-            W, b = self.weight_init_(
-                fan_in, fan_out, self._rng, self.hidden_activation_
-            )
+        activations = _initializer_activations(self.hidden_activation_, layer_units)
+        for fan_in, fan_out, activation in zip(
+            layer_units[:-1], layer_units[1:], activations
+        ):
+            W, b = self.weight_init_(fan_in, fan_out, self._rng, activation)
             W = np.asarray(W, dtype=dtype).reshape(fan_in, fan_out)
             b = np.asarray(b, dtype=dtype).reshape(fan_out)
             self.coefs_.append(unwrap(backend.asarray(W)))
@@ -455,6 +458,21 @@ def _objective(network, X, Y, sample_weight, vector):
     # estimator see (so no warning of the arithmetic either)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         return network.loss_and_gradient(vector, X, Y, sample_weight)
+
+
+def _initializer_activations(hidden_activation, layer_units):
+    """The activation the initializer is told of, for each layer.
+
+    One activation for all hidden layers: that one, for every layer (the
+    output layer included, as MLPClassifier's Glorot factor). One per hidden
+    layer: each layer's own, and the last hidden layer's for the output
+    layer (``None`` without hidden layers).
+    """
+    n_layers = len(layer_units) - 1
+    if not isinstance(hidden_activation, list | tuple):
+        return [hidden_activation] * n_layers
+    hidden = list(hidden_activation)
+    return hidden + [hidden[-1] if hidden else None]
 
 
 def _fresh_random_state(random_state):

@@ -37,10 +37,12 @@ class ScratchMLPClassifier(ClassifierMixin, BaseScratchMLP):
     hidden_layer_sizes : int or array-like of int, default=(100,)
         The number of neurons of each hidden layer; ``()`` means none, a single
         layer of output neurons (the article's single neuron).
-    activation : str or activation object, default="sigmoid"
+    activation : str, activation object, or list or tuple of them, \
+default="sigmoid"
         The hidden layers' activation: a registered name (``"sigmoid"``, alias
         ``"logistic"``, ``"tanh"``, ``"relu"``, ``"identity"``, ...) or an
-        object with ``forward(Z)`` and ``derivative(Z, A)``. ``"softmax"`` is
+        object with ``forward(Z)`` and ``derivative(Z, A)``; or a list of
+        them, one per hidden layer (``["relu", "tanh"]``). ``"softmax"`` is
         an output activation only, refused here.
     solver : str or optimizer object, default="sgd"
         ``"sgd"``, ``"adam"``, ``"lbfgs"``, or an optimizer object.
@@ -163,6 +165,8 @@ class ScratchMLPClassifier(ClassifierMixin, BaseScratchMLP):
     hidden_activation_, output_activation_, loss_function_, optimizer_, \
 learning_rate_schedule_, weight_init_ : object
         The components the parameters resolved to.
+        ``hidden_activation_`` is a list, one per hidden layer, where
+        ``activation`` is a list.
 
     See Also
     --------

@@ -17,13 +17,37 @@ from .optimizers import OPTIMIZERS
 EVERY_ESTIMATOR = ("classifier", "regressor")
 
 
-def hidden_activation(estimator):
-    """The hidden layers' activation; an output activation is refused."""
-    activation = ACTIVATIONS.resolve(estimator.activation, "activation")
+def hidden_activation(estimator, n_hidden):
+    """The hidden layers' activation: one, or a list of one per hidden layer.
+
+    ``activation`` may be a list or tuple (names and objects, mixed), one
+    entry per hidden layer; its length is checked against the ``n_hidden``
+    hidden layers. An output activation is refused in every entry.
+    """
+    spec = estimator.activation
+    if not isinstance(spec, list | tuple):
+        return _one_hidden_activation(estimator, spec, "activation")
+    if len(spec) != n_hidden:
+        raise ValueError(
+            f"activation has {len(spec)} {'entry' if len(spec) == 1 else 'entries'}"
+            ", one per hidden layer, but "
+            f"hidden_layer_sizes={estimator.hidden_layer_sizes!r} has "
+            f"{n_hidden} hidden layer(s): pass {n_hidden} activation(s), or a "
+            "single one for every hidden layer."
+        )
+    return [
+        _one_hidden_activation(estimator, entry, f"activation[{i}]")
+        for i, entry in enumerate(spec)
+    ]
+
+
+def _one_hidden_activation(estimator, spec, where):
+    activation = ACTIVATIONS.resolve(spec, where)
     if getattr(activation, "output_only", False):
         raise InvalidParameterError(
             f"The 'activation' parameter of {type(estimator).__name__} is the "
-            f"hidden layers' activation; got {estimator.activation!r}, an "
+            f"hidden layers' activation; got {spec!r}"
+            f"{'' if where == 'activation' else ' as ' + where}, an "
             "output activation: a softmax layer's outputs share one sum of 1, "
             "which leaves a hidden layer one degree of freedom short. Pass it "
             "as output_activation='softmax', and a hidden activation such as "

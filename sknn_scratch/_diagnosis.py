@@ -22,6 +22,7 @@ import numpy as np
 
 from ._array import to_numpy, unwrap, wrapped
 from ._forms import loss_form
+from ._network import hidden_activations
 from ._warn import warn
 from .activations import Sigmoid, Tanh
 
@@ -89,7 +90,8 @@ def _message(estimator, loss, trivial, hidden_outputs):
         f"sample ({trivial:.4g}), and the network predicts nearly the same for "
         "every sample."
     )
-    saturated = _saturated_fraction(estimator.hidden_activation_, hidden_outputs)
+    activations = hidden_activations(estimator.hidden_activation_, len(hidden_outputs))
+    saturated = _saturated_fraction(activations, hidden_outputs)
     if saturated is not None and saturated >= 0.5:
         message += (
             f" {saturated:.0%} of the hidden units' outputs are saturated (at "
@@ -105,18 +107,22 @@ def _message(estimator, loss, trivial, hidden_outputs):
     )
 
 
-def _saturated_fraction(activation, hidden_outputs):
-    """The fraction of hidden outputs at a sigmoid's or tanh's limits, or None."""
-    if not hidden_outputs or not isinstance(activation, (Sigmoid, Tanh)):
-        return None
+def _saturated_fraction(activations, hidden_outputs):
+    """The fraction of hidden outputs at a sigmoid's or tanh's limits, or None.
+
+    Over the hidden layers whose activation is a sigmoid or tanh; ``None``
+    where there is none.
+    """
     saturated = total = 0
-    for A in hidden_outputs:
+    for activation, A in zip(activations, hidden_outputs):
         if isinstance(activation, Sigmoid):
             # f' = f (1 - f), at most 1/4
             margin = np.minimum(A, 1 - A)
-        else:
+        elif isinstance(activation, Tanh):
             # f' = 1 - f^2 = (1 - |f|) (1 + |f|), at most 1
             margin = 2 * (1 - np.abs(A))
+        else:
+            continue
         saturated += int(np.count_nonzero(margin < SATURATED))
         total += A.size
-    return saturated / total
+    return saturated / total if total else None

@@ -46,8 +46,10 @@ class Network:
     coefs, intercepts : list of ndarray
         The weights ``W[i]`` of shape ``(n_in, n_out)`` and biases ``b[i]`` of
         shape ``(n_out,)`` of each layer, used (and trained) in place.
-    hidden_activation, output_activation : activation
-        ``f`` of the hidden layers and of the output layer.
+    hidden_activation : activation or list of activation
+        ``f`` of the hidden layers: one for all, or one per hidden layer.
+    output_activation : activation
+        ``f`` of the output layer.
     loss : loss, default=None
         The loss to minimise (the article's is the mean squared error);
         ``None`` for a network that only predicts.
@@ -68,8 +70,8 @@ class Network:
         self.hidden_activation = hidden_activation
         self.output_activation = output_activation
         # each layer's activation, in the form whose in-place methods it runs
-        hidden = activation_form(hidden_activation)
-        self.activations = [hidden] * (len(coefs) - 1) + [
+        hidden = hidden_activations(hidden_activation, len(coefs) - 1)
+        self.activations = [activation_form(f) for f in hidden] + [
             activation_form(output_activation)
         ]
         self.loss = None if loss is None else loss_form(loss)
@@ -496,6 +498,22 @@ class Network:
 
     def _wrapped(self, *arrays):
         return [self.backend.wrap(a) for a in arrays]
+
+
+def hidden_activations(hidden_activation, n_hidden):
+    """The activation of each of ``n_hidden`` hidden layers, as a list.
+
+    ``hidden_activation`` is one activation for every hidden layer, or a
+    list (or tuple) of one per hidden layer.
+    """
+    if isinstance(hidden_activation, list | tuple):
+        if len(hidden_activation) != n_hidden:
+            raise ValueError(
+                f"{len(hidden_activation)} hidden activations for {n_hidden} "
+                "hidden layers: one per hidden layer is needed."
+            )
+        return list(hidden_activation)
+    return [hidden_activation] * n_hidden
 
 
 def _dot_into(A, B, out):

@@ -18,7 +18,8 @@ PARAMETER_CONSTRAINTS = {
         "array-like",
         Interval(Integral, 1, None, closed="left"),
     ],
-    "activation": _component(("forward", "derivative")),
+    # one for every hidden layer, or a list or tuple of one per hidden layer
+    "activation": [list, tuple, *_component(("forward", "derivative"))],
     "output_activation": [None] + _component(("forward", "derivative")),
     "loss": _component(("loss", "gradient")),
     "solver": [str, object],

@@ -17,7 +17,7 @@ from sklearn.utils.validation import validate_data
 
 from ._array import backend_of, convert_arrays, float_dtypes, unwrap, wrapped
 from ._inputs import plainly_valid, prepared
-from ._network import Network
+from ._network import Network, hidden_activations
 
 #: rows per chunk in prediction: a 256-wide float64 layer of 256 rows (512 kB)
 #: stays in cache from the matrix product to the activation
@@ -35,18 +35,22 @@ class PredictionMixin:
         first ones (the hidden layers, for :meth:`transform`).
         """
         coefs, intercepts = self.coefs_[:layers], self.intercepts_[:layers]
-        last = self.output_activation_ if layers is None else self.hidden_activation_
+        hidden = hidden_activations(self.hidden_activation_, len(self.coefs_) - 1)
+        if layers is None:
+            last = self.output_activation_
+        else:  # the last layer kept is a hidden layer, with its activation
+            hidden, last = hidden[: len(coefs) - 1], hidden[len(coefs) - 1]
         if type(X) is np.ndarray and all(
             type(a) is np.ndarray and a.dtype == X.dtype for a in (*coefs, *intercepts)
         ):  # the common case, settled without wrapping anything
-            return _prediction_network(self, coefs, intercepts, last), X
+            return _prediction_network(self, coefs, intercepts, hidden, last), X
         arrays = [wrapped(a) for a in (X, *coefs, *intercepts)]
         dtype = np.result_type(*(a.dtype for a in arrays), np.float32)
         backend = backend_of(X)
         if any(a.dtype != dtype for a in arrays[1:]):
             coefs = [unwrap(backend.asarray(W, dtype)) for W in coefs]
             intercepts = [unwrap(backend.asarray(b, dtype)) for b in intercepts]
-        network = Network(coefs, intercepts, self.hidden_activation_, last)
+        network = Network(coefs, intercepts, hidden, last)
         if arrays[0].dtype != dtype:
             X = X.astype(dtype) if backend.is_numpy else backend.asarray(X, dtype)
         return network, X
@@ -128,16 +132,15 @@ class PredictionMixin:
 _PREDICTION_NETWORKS = weakref.WeakKeyDictionary()
 
 
-def _prediction_network(estimator, coefs, intercepts, output_activation):
-    parts = (*coefs, *intercepts, estimator.hidden_activation_, output_activation)
-    # (the cached network keeps its arrays alive: their ids stay theirs)
+def _prediction_network(estimator, coefs, intercepts, hidden, output_activation):
+    parts = (*coefs, *intercepts, *hidden, output_activation)
+    # (the cached network keeps its arrays and activations alive: their ids
+    # stay theirs)
     key = tuple(map(id, parts))
     cached = _PREDICTION_NETWORKS.get(estimator)
     if cached is not None and cached[0] == key:
         return cached[1]
-    network = Network(
-        coefs, intercepts, estimator.hidden_activation_, output_activation
-    )
+    network = Network(coefs, intercepts, hidden, output_activation)
     try:
         _PREDICTION_NETWORKS[estimator] = (key, network)
     except TypeError:  # an estimator that cannot be weakly referenced

@@ -26,9 +26,11 @@ class ScratchMLPRegressor(RegressorMixin, BaseScratchMLP):
     hidden_layer_sizes : int or array-like of int, default=(100,)
         The number of neurons of each hidden layer; ``()`` means none (a
         linear model).
-    activation : str or activation object, default="sigmoid"
-        The hidden layers' activation (see :class:`ScratchMLPClassifier`);
-        ``"softmax"`` is an output activation only, refused here.
+    activation : str, activation object, or list or tuple of them, \
+default="sigmoid"
+        The hidden layers' activation, or one per hidden layer (see
+        :class:`ScratchMLPClassifier`); ``"softmax"`` is an output
+        activation only, refused here.
     solver : str or optimizer object, default="sgd"
         ``"sgd"``, ``"adam"``, ``"lbfgs"``, or an optimizer object.
     alpha : float, default=1e-4
@@ -123,6 +125,8 @@ class ScratchMLPRegressor(RegressorMixin, BaseScratchMLP):
     hidden_activation_, output_activation_, loss_function_, optimizer_, \
 learning_rate_schedule_, weight_init_ : object
         The components the parameters resolved to.
+        ``hidden_activation_`` is a list, one per hidden layer, where
+        ``activation`` is a list.
 
     See Also
     --------

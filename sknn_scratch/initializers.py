@@ -4,7 +4,9 @@ The protocol: ``initializer(fan_in, fan_out, random_state, activation)``
 returns ``(W, b)``, float arrays of shapes ``(fan_in, fan_out)`` and
 ``(fan_out,)``. ``random_state`` is a ``numpy.random.RandomState``, the only
 source of randomness allowed (so a ``random_state`` makes fits repeatable);
-``activation`` is the hidden layers' activation, for schemes that scale by it.
+``activation`` is the hidden layers' activation, for schemes that scale by it
+(with one activation per hidden layer, the layer's own; for the output
+layer, the last hidden layer's).
 """
 
 import numpy as np

@@ -79,6 +79,7 @@ except ImportError as exc:
 import numpy as np
 
 from ._classifier import ScratchMLPClassifier
+from ._network import hidden_activations
 from ._registry import defines_own
 from ._regressor import ScratchMLPRegressor
 from .activations import Activation, Sigmoid, Softmax, Softplus
@@ -181,11 +182,14 @@ def _forward(graph, model, input_name):
     """Names of the output layer's sums ``Z`` and outputs ``A``."""
     A = graph.node("Cast", [input_name], to=graph.proto_dtype)
     last = len(model.coefs_) - 1
+    hidden = hidden_activations(model.hidden_activation_, last)
+    per_layer = isinstance(model.hidden_activation_, list | tuple)
     for i, (W, b) in enumerate(zip(model.coefs_, model.intercepts_)):
         product = graph.node("MatMul", [A, graph.constant(W)])
         Z = graph.node("Add", [product, graph.constant(np.reshape(b, (1, -1)))])
         if i < last:
-            activation, attribute = model.hidden_activation_, "hidden_activation_"
+            activation = hidden[i]
+            attribute = "hidden_activation_" + (f"[{i}]" if per_layer else "")
         else:
             activation, attribute = model.output_activation_, "output_activation_"
         A = _apply_activation(graph, activation, Z, model, attribute)

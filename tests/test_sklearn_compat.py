@@ -28,6 +28,19 @@ def test_sklearn_estimator_checks(estimator, check):
     check(estimator)
 
 
+# every new parameter passes the checks with a value other than its default
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.filterwarnings("ignore::sknn_scratch.TrivialModelWarning")
+@parametrize_with_checks(
+    [
+        ScratchMLPClassifier((8, 6), activation=["relu", "tanh"]),
+        ScratchMLPRegressor((8, 6), activation=("tanh", "relu")),
+    ]
+)
+def test_sklearn_estimator_checks_with_new_parameters(estimator, check):
+    check(estimator)
+
+
 @pytest.fixture(scope="module")
 def blobs():
     X, y = make_classification(
