@@ -56,12 +56,15 @@ class StoppingRule:
         ``(X_val, Y_val, y_val, sample_weight_val)`` with early stopping.
     """
 
-    def __init__(self, estimator, network, validation=None):
+    def __init__(self, estimator, network, validation=None, sync=None):
         self.estimator = estimator
         self.network = network
         self.validation = validation
         if validation is not None and not getattr(estimator, "_best_coefs", None):
             self._keep_best()
+        self.best_epoch = (
+            BestEpoch(network.params, sync) if validation is None else None
+        )
 
     @property
     def last_score(self):
@@ -75,6 +78,7 @@ class StoppingRule:
         if self.validation is None:
             self._count(est.loss_ > est.best_loss_ - est.tol)
             est.best_loss_ = min(est.best_loss_, est.loss_)
+            self.best_epoch.record(est.loss_)
             return
         X_val, Y_val, y_val, sw_val = self.validation
         Z, A = self.network.feedforward(X_val)
@@ -139,8 +143,68 @@ class StoppingRule:
             ConvergenceWarning,
         )
 
-    def finish(self):
-        """With early stopping, the best epoch's weights become the model's."""
+    def finish(self, training_loss, incremental=False):
+        """The best epoch's weights become the model's, where they are better.
+
+        With early stopping, those of the best validation score. Without, a
+        ``fit`` whose last epoch was not its lowest training loss returns to
+        the weights of that epoch if they are better than the last ones on
+        the training data (``training_loss()`` measures the network's current
+        weights): the last epochs of a fit can make the model worse, and
+        the epoch's loss, summed while the weights change, does not show it.
+        ``partial_fit`` (one epoch a call) keeps its last weights.
+        """
+        est = self.estimator
         if self.validation is not None:
-            est = self.estimator
             est.coefs_, est.intercepts_ = est._best_coefs, est._best_intercepts
+        elif not incremental:
+            self.best_epoch.return_if_better(est.loss_, training_loss)
+
+
+class BestEpoch:
+    """The weights at the end of the epoch of the lowest training loss.
+
+    Kept during one call to ``fit``, to return to at its end (see
+    :meth:`StoppingRule.finish`); a copy of the weights per improving epoch.
+
+    Parameters
+    ----------
+    params : list of arrays
+        The network's arrays, trained in place.
+    sync : callable or None
+        Brings the trained weights into ``params`` (for a runner that trains
+        a copy of its own).
+    """
+
+    def __init__(self, params, sync=None):
+        self.params, self.sync = params, sync
+        self.loss, self.weights = np.inf, None
+
+    def record(self, loss):
+        """After an epoch of training loss ``loss``: keep its weights if lowest."""
+        if not loss < self.loss:
+            return
+        self.loss = loss
+        if self.sync is not None:
+            self.sync()
+        if self.weights is None:
+            self.weights = [p.copy() for p in self.params]
+        else:
+            for kept, param in zip(self.weights, self.params):
+                np.copyto(kept, param)
+
+    def return_if_better(self, last_loss, measure):
+        """Restore the kept weights if ``measure()`` finds them better.
+
+        Nothing to do (and nothing measured) when the last epoch, of loss
+        ``last_loss``, was the lowest: its weights are the ones kept.
+        """
+        if self.weights is None or not last_loss > self.loss:
+            return
+        last_weights = [p.copy() for p in self.params]
+        last = measure()
+        for param, kept in zip(self.params, self.weights):
+            np.copyto(param, kept)
+        if not measure() < last:
+            for param, weights in zip(self.params, last_weights):
+                np.copyto(param, weights)

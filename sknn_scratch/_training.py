@@ -102,7 +102,13 @@ class BatchEpochs(ArrayCheckpoint):
                 if not weight > 0:
                     continue  # nothing to learn from a batch of zero weight
             X_batch, Y_batch = self._batch(rows, stop - start)
-            loss = step(X_batch, Y_batch, sw, weight, optimizer, learning_rate)
+            # the step's gradient is a mean over the batch: a last batch
+            # smaller than the others steps in proportion to its samples, so
+            # that each sample moves the weights as much as any other (a
+            # one-sample last batch would otherwise take a full step on its
+            # own, and end every epoch with a jump of the loss)
+            rate = learning_rate * (stop - start) / size
+            loss = step(X_batch, Y_batch, sw, weight, optimizer, rate)
             accumulated += loss * weight
             if interrupt.requested:
                 interrupt.samples_done = stop
@@ -173,7 +179,7 @@ def fit_stochastic(est, network, X, Y, y, sample_weight, incremental, context):
         validation = (X_val, Y_val, y_val, sw_val)
     runner = BatchEpochs(network, est.optimizer_, X, Y, est._batch_size(X.shape[0]))
     epochs = _Epochs(est, network, runner, X, Y, sample_weight, incremental)
-    rule = StoppingRule(est, network, validation)
+    rule = StoppingRule(est, network, validation, sync=runner.sync)
     est.n_iter_ = 0
     with (
         catch_interrupt() as interrupt,
@@ -199,7 +205,7 @@ def fit_stochastic(est, network, X, Y, y, sample_weight, incremental, context):
             if stop:
                 break
     runner.sync()
-    rule.finish()
+    rule.finish(lambda: loss_on(network, X, Y, sample_weight), incremental)
     if not est.early_stopping:
         epochs.check_outputs()
     return epochs.stopped_by_rule
