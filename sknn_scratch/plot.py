@@ -9,6 +9,9 @@ from sklearn.base import is_classifier
 from sklearn.utils.validation import check_is_fitted
 
 from ._fitted import _network_of, _pyplot
+from ._network_display import NetworkDisplay
+
+__all__ = ["LossCurveDisplay", "NetworkDisplay"]
 
 
 class LossCurveDisplay:

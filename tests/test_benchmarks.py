@@ -213,3 +213,13 @@ def test_quick_benchmark_measures_pytorch_when_installed(tmp_path):
     row = next(row for row in document["rows"] if row["key"] == "b32-torch")
     assert row["loss"] == "log-loss" and row["reference"][0] > 0
     assert any(line.startswith("torch ") for line in document["environment"])
+
+
+def test_network_display_benchmark_runs_and_judges_its_target():
+    result = run(BENCHMARKS / "network_display.py", "--quick", "--rounds", "1")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "64-100-10" in out and "BLAS:" in out
+    for contender in ("strongest edges", "every edge", "LossCurveDisplay (reference)"):
+        assert contender in out
+    assert re.search(r"The default draw (meets|MISSES) the target of 2 s\.", out)
