@@ -372,7 +372,7 @@ class NetworkDisplay:
         >>> X, y = load_iris(return_X_y=True, as_frame=True)
         >>> pipe = make_pipeline(
         ...     StandardScaler(),
-        ...     ScratchMLPClassifier((3,), max_iter=50, random_state=0),
+        ...     ScratchMLPClassifier((3,), solver="lbfgs", random_state=0),
         ... ).fit(X, y)
         >>> display = NetworkDisplay.from_estimator(pipe, X.iloc[:1])
         >>> display.labels_["x1 name"].get_text()

@@ -101,7 +101,10 @@ def _capped(lines, where):
 
 
 def _name_of(component):
-    """A component's class name: the page of its formula in the API reference."""
+    """A component's class name: the page of its formula in the API reference
+    (one per hidden layer, where the layers have their own)."""
+    if isinstance(component, list | tuple):
+        return "[" + ", ".join(type(c).__name__ for c in component) + "]"
     return type(component).__name__
 
 

@@ -90,6 +90,9 @@ def test_the_articles_names_on_a_221_network_and_layer_names_elsewhere():
     assert values["h1_3"].shape == (2,)  # two samples: one value each
     # w{l}_{i}_{j} is coefs_[l - 1][i - 1, j - 1]
     assert values["w2_3_1"] == clf.coefs_[1][2, 0]
+    # one activation per hidden layer, named in the text
+    clf.set_params(activation=["tanh", "relu"]).fit(PEOPLE, ["F", "M", "M", "X"])
+    assert "[Tanh, ReLU] hidden" in str(trace_step(clf, PEOPLE[:2], ["F", "M"]))
 
 
 def _networks():
