@@ -5,11 +5,13 @@ API, printing the numbers the article shows. ``--help`` lists the options.
 """
 
 import argparse
+import textwrap
 import warnings
+from pathlib import Path
 
 import numpy as np
 
-from . import ARTICLE_PARAMS, ScratchMLPClassifier, __version__
+from . import ARTICLE_PARAMS, ScratchMLPClassifier, __version__, trace_step
 from .losses import SquaredError
 
 # The article's data, shifted by 135 lb and 66 in; Female is 1, Male is 0.
@@ -30,8 +32,9 @@ def _network(hidden_layer_sizes, coefs, intercepts):
     return net
 
 
-def walk_through(epochs=1000, random_state=0):
-    """Walk through the article: neuron, network, loss, training, predictions."""
+def walk_through(epochs=1000, random_state=0, plot=None):
+    """Walk through the article: neuron, network, loss, backprop, training,
+    predictions; save the trained network's diagram to ``plot`` if given."""
     print("1. A neuron: w = [0, 1], b = 4, x = [2, 3]")
     neuron = _network((), [[[0], [1]]], [[4]])
     print("   f(w.x + b) = f(7) =", neuron.predict_proba([[2, 3]])[0, 1])
@@ -44,7 +47,15 @@ def walk_through(epochs=1000, random_state=0):
     y_true = Y.reshape(-1, 1).astype(float)
     print("   MSE =", SquaredError().loss(y_true, np.zeros((4, 1))))
 
-    print("\n4. Training: per-sample SGD, eta = 0.1, from random weights")
+    print("\n4. Backpropagation: one SGD step on Alice, every w = 1, every b = 0")
+    ones = _network((2,), [np.ones((2, 2)), np.ones((2, 1))], [np.zeros(2), [0]])
+    print(textwrap.indent(str(trace_step(ones, X[:1], Y[:1])), "   "))
+    print(
+        "   (the article rounds each factor, -0.952 * 0.249 * (-2 * 0.0452), and "
+        "prints d_L_d_w1 = 0.0214)"
+    )
+
+    print("\n5. Training: per-sample SGD, eta = 0.1, from random weights")
     clf = ScratchMLPClassifier(**ARTICLE_PARAMS, random_state=random_state)
     for epoch in range(epochs):
         clf.partial_fit(X, Y, classes=[0, 1])
@@ -52,11 +63,60 @@ def walk_through(epochs=1000, random_state=0):
             loss = SquaredError().loss(y_true, clf.predict_proba(X)[:, [1]])
             print(f"   Epoch {epoch} loss: {loss:.3f}")
 
-    print("\n5. Predictions (probability of Female)")
-    for name, x in [("Emily", [-7, -3]), ("Frank", [20, 2])]:
+    print("\n6. Predictions (probability of Female)")
+    for name, x in [("Emily", EMILY), ("Frank", [20, 2])]:
         p = clf.predict_proba([x])[0, 1]
         label = "F" if clf.predict([x])[0] == 1 else "M"
         print(f"   {name}: {p:.3f} -> {label}")
+    print(
+        "   The article's own run gives Emily 0.951 and Frank 0.039: its network "
+        "started\n   from other random weights (here random_state="
+        f"{random_state}). The probabilities\n   depend on the start; the "
+        "classes do not."
+    )
+    if plot is not None:
+        _save_diagram(clf, plot, epochs)
+
+
+# Emily, 128 lb and 63 in, shifted as the others
+EMILY = [-7, -3]
+
+
+def _save_diagram(clf, path, epochs):
+    """The trained network's diagram, with Emily's values, saved to ``path``."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # a file, not a window
+    import matplotlib.pyplot as plt
+
+    from .plot import NetworkDisplay
+
+    title = f"The article's network after {epochs} epochs, on Emily"
+    display = NetworkDisplay.from_estimator(clf, [EMILY], name=title)
+    display.figure_.savefig(path, dpi=120, bbox_inches="tight")
+    plt.close(display.figure_)
+    print(f"\n   The trained network's diagram: {path}")
+
+
+def _plot_path(text):
+    """An argparse type: a file matplotlib can write, in a folder that exists."""
+    path = Path(text)
+    try:
+        from matplotlib.backend_bases import FigureCanvasBase
+    except ImportError:
+        raise argparse.ArgumentTypeError(
+            "needs matplotlib, which is not installed: pip install matplotlib"
+        ) from None
+    formats = FigureCanvasBase.get_supported_filetypes()
+    suffix = path.suffix.lower().lstrip(".")
+    if suffix not in formats:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a file name ending in a format matplotlib saves "
+            f"({', '.join(sorted(formats))})"
+        )
+    if not path.parent.is_dir():
+        raise argparse.ArgumentTypeError(f"no folder {str(path.parent)!r} for {text!r}")
+    return path
 
 
 # the largest seed numpy (and so random_state) accepts
@@ -85,8 +145,9 @@ def build_parser():
         prog="python -m sknn_scratch",
         description=(
             "Walk through Victor Zhou's 'An Introduction to Neural Networks' "
-            "with sknn_scratch: a neuron, a network, the loss, training on "
-            "the four people, and Emily's and Frank's predictions."
+            "with sknn_scratch: a neuron, a network, the loss, one step of "
+            "backpropagation worked out, training on the four people, and "
+            "Emily's and Frank's predictions."
         ),
     )
     parser.add_argument(
@@ -106,13 +167,19 @@ def build_parser():
         metavar="S",
         help="random_state of the initial weights (default: 0)",
     )
+    parser.add_argument(
+        "--plot",
+        type=_plot_path,
+        metavar="FILE",
+        help="save the trained network's diagram to FILE (.png, .svg, .pdf, ...)",
+    )
     return parser
 
 
 def main(argv=None):
     """Run the walk-through with the options of ``argv`` (default: sys.argv)."""
     args = build_parser().parse_args(argv)
-    walk_through(epochs=args.epochs, random_state=args.seed)
+    walk_through(epochs=args.epochs, random_state=args.seed, plot=args.plot)
 
 
 if __name__ == "__main__":

@@ -31,7 +31,7 @@ def test_help_lists_the_options_and_runs_nothing():
     result = _run("-m", "sknn_scratch", "--help")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("usage: python -m sknn_scratch")
-    for option in ("--help", "--version", "--epochs N", "--seed S"):
+    for option in ("--help", "--version", "--epochs N", "--seed S", "--plot FILE"):
         assert option in result.stdout
     # the walk-through did not start
     assert "1. A neuron" not in result.stdout and "Epoch 0" not in result.stdout
@@ -85,6 +85,51 @@ def test_default_is_the_article_walk_through(capsys):
     assert _epoch_lines(out) == [str(epoch) for epoch in range(0, 1000, 10)]
     assert re.search(r"Emily: 0\.\d{3} -> F\n", out)
     assert re.search(r"Frank: 0\.\d{3} -> M\n", out)
+    # why Emily's probability is not the article's 0.951
+    assert "Emily: 0.947 -> F" in out
+    assert "gives Emily 0.951" in out and "from other random weights" in out
+
+
+def test_the_worked_gradient_follows_the_network_and_the_loss(capsys):
+    main(["--epochs", "1"])
+    out = capsys.readouterr().out
+    step = out.index("4. Backpropagation: one SGD step on Alice")
+    assert out.index("2. A network") < out.index("3. The loss") < step
+    assert step < out.index("5. Training")
+    walk = out[step : out.index("5. Training")]
+    # the article's factors and its dL/dw1, through trace_step
+    assert "h1 = f(sum_h1) = 0.04743" in walk
+    assert "o1 = f(sum_o1) = 0.5237" in walk
+    assert "d_L_d_ypred = dL/do1 = -0.9526" in walk
+    assert "d_L_d_w1 = d_L_d_sum_h1*x1 = 0.02147" in walk
+    assert "update_w1 = -0.002147" in walk
+    assert "prints d_L_d_w1 = 0.0214" in walk
+
+
+def test_plot_saves_the_trained_networks_diagram(capsys, tmp_path):
+    pytest.importorskip("matplotlib", reason="--plot needs the plot extra")
+    path = tmp_path / "network.png"
+    main(["--epochs", "20", "--plot", str(path)])
+    assert path.read_bytes().startswith(b"\x89PNG")
+    assert f"The trained network's diagram: {path}" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "name, message",
+    [
+        ("network.nope", "is not a file name ending in a format matplotlib saves"),
+        ("no-such-folder/network.png", "no folder"),
+    ],
+)
+def test_plot_refuses_what_it_cannot_write_before_training(
+    capsys, tmp_path, name, message
+):
+    pytest.importorskip("matplotlib", reason="--plot needs the plot extra")
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--plot", str(tmp_path / name)])
+    assert exit_info.value.code == 2
+    out, err = capsys.readouterr()
+    assert out == "" and "--plot: " in err and message in err
 
 
 def test_epochs_and_seed_are_the_training_of_the_walk_through(capsys):
