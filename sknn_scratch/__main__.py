@@ -5,7 +5,11 @@ API, printing the numbers the article shows. ``--help`` lists the options.
 """
 
 import argparse
+import os
+import signal
+import sys
 import textwrap
+import threading
 import warnings
 from pathlib import Path
 
@@ -176,11 +180,41 @@ def build_parser():
     return parser
 
 
+class _Interrupted(BaseException):
+    """Ctrl-C in the walk-through: raised past ``fit``, which would otherwise
+    stop training and carry on (its own SIGINT handling)."""
+
+
+def _interrupted(signum, frame):
+    raise _Interrupted
+
+
 def main(argv=None):
-    """Run the walk-through with the options of ``argv`` (default: sys.argv)."""
+    """Run the walk-through with the options of ``argv`` (default: sys.argv).
+
+    Returns the exit status: 0, or 130 after Ctrl-C (as a shell reports
+    SIGINT), or 1 when the reader of the output went away (``| head -1``);
+    neither prints a traceback.
+    """
     args = build_parser().parse_args(argv)
-    walk_through(epochs=args.epochs, random_state=args.seed, plot=args.plot)
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, _interrupted) if in_main_thread else None
+    try:
+        walk_through(epochs=args.epochs, random_state=args.seed, plot=args.plot)
+        sys.stdout.flush()  # a closed pipe shows here, not at exit
+    except _Interrupted:
+        print("\nInterrupted.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # Python's own advice: point stdout at devnull, so that the flush
+        # at exit does not fail again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    finally:
+        if previous is not None:  # (None: a handler not set from Python)
+            signal.signal(signal.SIGINT, previous)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -280,6 +280,14 @@ learning_rate_schedule_, weight_init_ : object
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         check_classification_targets(y)
+        if incremental and type_of_target(y) == "multiclass-multioutput":
+            # (fit says so through LabelBinarizer, in MLPClassifier's words)
+            raise ValueError(
+                "Unknown label type: 'multiclass-multioutput' (y has several "
+                "columns of class labels). The network learns binary, "
+                "multiclass or multilabel-indicator targets; for one classifier "
+                "per column use sklearn.multioutput.MultiOutputClassifier."
+            )
 
         # as MLPClassifier: a new fit defines the classes; warm_start needs the
         # same ones; partial_fit accepts a subset of those it was first given

@@ -710,3 +710,12 @@ def test_probabilities_of_underflowing_sigmoid_outputs_are_normalised_in_log_spa
     expected /= expected.sum(axis=1, keepdims=True)
     np.testing.assert_allclose(proba, expected, rtol=1e-12)
     assert not np.allclose(proba[:5], normal)
+
+
+def test_partial_fit_refuses_multiclass_multioutput_targets_by_name():
+    X = np.random.RandomState(0).normal(size=(30, 2))
+    y3 = np.arange(30) % 3
+    clf = ScratchMLPClassifier((3,))
+    with pytest.raises(ValueError, match="Unknown label type: 'multiclass-multi"):
+        clf.partial_fit(X, np.column_stack([y3, y3 + 5]), classes=np.arange(8))
+    assert not hasattr(clf, "coefs_")

@@ -2,6 +2,7 @@
 
 import os
 import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -168,3 +169,39 @@ def test_scripts_answer_help_and_write_nothing(tmp_path, script):
     assert result.stdout.startswith("usage:")
     assert list(tmp_path.iterdir()) == []
     assert _files_under(ROOT) == before
+
+
+def _start_walk_through(*args):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen(
+        [sys.executable, "-m", "sknn_scratch", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env=env,
+    )
+
+
+def test_a_reader_that_stops_early_gets_no_traceback():
+    # python -m sknn_scratch | head -1
+    process = _start_walk_through()
+    first = process.stdout.readline()
+    process.stdout.close()
+    stderr = process.stderr.read()
+    process.wait(timeout=120)
+    assert first.startswith("1. A neuron")
+    assert "Traceback" not in stderr and "Error" not in stderr, stderr
+    assert process.returncode == 1
+
+
+def test_ctrl_c_ends_the_walk_through_without_traceback():
+    process = _start_walk_through("--epochs", "100000000")
+    # the epochs have started: Ctrl-C lands in training or between calls
+    while "Epoch 0" not in process.stdout.readline():
+        pass
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130
+    assert stderr.strip() == "Interrupted.", stderr
+    assert "Epoch 99999990" not in stdout

@@ -136,3 +136,21 @@ def test_the_same_warning_on_another_array_library(library):
         with pytest.warns(TrivialModelWarning) as on_other:
             ScratchMLPClassifier(random_state=0).fit(xp.asarray(X), xp.asarray(y))
     assert str(on_other[0].message) == str(on_numpy[0].message)
+
+
+def test_the_rows_it_measures_may_all_weigh_zero():
+    # beyond 10,000 rows every third is measured: here each of those weighs 0
+    # (MLPRegressor fits this)
+    X = np.random.RandomState(0).normal(size=(21_000, 2))
+    y = X[:, 0] - X[:, 1]
+    weights = (np.arange(21_000) % 3 != 0).astype(float)
+    reg = ScratchMLPRegressor(
+        max_iter=3, tol=10.0, n_iter_no_change=1, batch_size=1000, random_state=0
+    )
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        reg.fit(X, y, sample_weight=weights)
+    assert len(reg.loss_curve_) == reg.n_iter_
+    # better than the weighted mean of y, so no warning
+    assert reg.score(X, y, sample_weight=weights) > 0
+    assert TrivialModelWarning not in [w.category for w in record]
