@@ -21,7 +21,7 @@ its own.
 import numpy as np
 
 from ._array import to_numpy, unwrap, wrapped
-from ._forms import loss_form
+from ._forms import loss_forms
 from ._network import hidden_activations
 from ._warn import warn
 from .activations import Sigmoid, Tanh
@@ -71,7 +71,7 @@ def check_progress(estimator, X, Y, sample_weight):
         outputs = network.layer_outputs(X)
         y_pred = outputs[-1]
         Y = unwrap(network.backend.asarray(Y, y_pred.dtype))
-        loss_function = loss_form(estimator.loss_function_)
+        loss_function = loss_forms(estimator.loss_function_)
         loss = loss_function.loss(Y, unwrap(y_pred), sw)
         constant = np.average(to_numpy(Y), axis=0, weights=to_numpy(sw))
         trivial_pred = network.backend.asarray(

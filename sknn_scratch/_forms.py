@@ -1,91 +1,109 @@
-"""The forms the training step runs, for any component.
+"""The in-place forms the training step runs, for any component.
 
-The step (:mod:`sknn_scratch._network`) calls a component's fast forms: an
-activation's ``forward_into`` and ``times_derivative``, a loss's
-``loss_and_gradient_into``. The built-ins write their formulas in these; a
-subclass of :class:`~sknn_scratch.activations.Activation` or
-:class:`~sknn_scratch.losses.Loss` that writes only the protocol gets them
-from the base class, derived from its protocol. A user's object that
-subclasses neither, or a subclass of a built-in that redefines the protocol
-but not the fast forms (whose formula is then no longer its own), is wrapped
-here, so that it runs in the same buffers.
+The step (:mod:`sknn_scratch._network`) calls an activation's
+``forward_into(Z, out)`` and ``times_derivative(delta, Z, A)``, a loss's
+``loss_and_gradient_into(y_true, y_pred, sample_weight, out, scale)`` (and,
+where it :meth:`~sknn_scratch.losses.Loss.fuses_with` the output activation,
+``loss_and_output_delta_into``). The built-ins write their formulas in these
+forms. Every component gets them by one rule, decided once per class: its
+own forms where it has them and they compute its protocol (a subclass of a
+built-in that changes only parameters: the component itself); otherwise (a
+user's object with the protocol only, or a subclass of a built-in that
+redefines ``forward``, whose forms no longer compute it) forms derived from
+the protocol, ``forward`` and ``derivative`` (or ``backward``), ``loss`` and
+``gradient``, their results checked and copied into the step's buffers.
+
+A form computes a protocol method when the class that defines it is the
+class that defines the method, or a subclass of it.
 """
 
 import functools
 
+import numpy as np
+
 from ._array import Wrapped, library_name, same_library, unwrap, wrapped
-from ._registry import checked, checked_number, copy_checked, defines_own, overrides
-from .activations import Activation
-from .losses import Loss
+
+#: per kind: each in-place form, and the protocol methods it stands for
+ACTIVATION_FORMS = (
+    ("forward_into", ("forward",)),
+    ("times_derivative", ("derivative", "backward")),
+)
+LOSS_FORMS = (
+    ("loss_and_gradient_into", ("loss", "gradient")),
+    ("loss_and_output_delta_into", ("gradient",)),
+)
 
 
-def _own(component, base, pairs):
-    """Whether each fast form computes what its protocol method does.
-
-    A form the base class derives from the protocol always does; one a
-    subclass wrote does when it was written for (at or below) the class that
-    defines the protocol method. Decided once per class (the estimators ask
-    at every ``predict``), unless the object itself holds a method.
-    """
-    if not isinstance(component, base):
-        return False
-    own = getattr(component, "__dict__", {})
-    if any(name in own for pair in pairs for name in pair):
-        return _forms_are_own(component, base, pairs)
-    return _class_forms_are_own(type(component), base, pairs)
-
-
-def _forms_are_own(component, base, pairs):
-    return all(
-        not overrides(component, fast, base)
-        or defines_own(component, fast, over=protocol)
-        for fast, protocol in pairs
-    )
-
-
-@functools.lru_cache(maxsize=256)
-def _class_forms_are_own(cls, base, pairs):
-    # an instance of cls with nothing of its own: the class's methods decide
-    return _forms_are_own(cls.__new__(cls), base, pairs)
-
-
-def activation_form(activation):
-    """``activation``, or a wrapper deriving its in-place forms.
-
-    ``activation`` itself for every built-in and for a subclass that changes
-    only parameters (it trains exactly as the built-in, at the same speed).
-    """
-    pairs = (
-        ("forward_into", "forward"),
-        ("times_derivative", "derivative"),
-        ("times_derivative", "backward"),
-    )
-    if _own(activation, Activation, pairs):
+def activation_forms(activation):
+    """``activation`` itself, or its forms derived from its protocol."""
+    if _has_own_forms(activation, ACTIVATION_FORMS):
         return activation
     return _ProtocolActivation(activation)
 
 
-def loss_form(loss):
-    """``loss``, or a wrapper deriving its fast forms from its protocol."""
-    pairs = (
-        ("loss_and_gradient_into", "loss"),
-        ("loss_and_gradient_into", "gradient"),
-        ("loss_and_output_delta_into", "gradient"),
-    )
-    if _own(loss, Loss, pairs):
+def loss_forms(loss):
+    """``loss`` itself, or its forms derived from its protocol."""
+    if _has_own_forms(loss, LOSS_FORMS):
         return loss
     return _ProtocolLoss(loss)
 
 
-class _ProtocolActivation(Activation):
+def _has_own_forms(component, forms):
+    own = getattr(component, "__dict__", {})
+    if any(name in own for form, methods in forms for name in (form, *methods)):
+        return False  # methods set on the object itself: its protocol rules
+    try:
+        return _class_has_own_forms(type(component), forms)
+    except TypeError:  # an unhashable class (a metaclass without __hash__)
+        return _class_has_own_forms.__wrapped__(type(component), forms)
+
+
+@functools.lru_cache(maxsize=512)
+def _class_has_own_forms(cls, forms):
+    """Whether every in-place form of ``cls`` computes its protocol methods."""
+    for form, methods in forms:
+        form_owner = _owner(cls, form)
+        if form_owner is None:
+            return False
+        for method in methods:
+            method_owner = _owner(cls, method)
+            if method_owner is not None and not issubclass(form_owner, method_owner):
+                return False
+    return True
+
+
+def _owner(cls, name):
+    """The class of ``cls``'s method resolution order that defines ``name``."""
+    for klass in cls.__mro__:
+        if name in vars(klass):
+            return klass
+    return None
+
+
+def derived(method):
+    """Mark a base class's protocol method as derived from the in-place forms."""
+    method.derived_from_forms = True
+    return method
+
+
+class _ProtocolActivation:
     """A user's activation, its in-place forms derived from its protocol.
 
     Its methods get the arrays of the input's own library (never numpy's
     wrappers of others), and must answer in that library.
     """
 
+    derivative_from_output = False
+
     def __init__(self, activation):
         self.activation = activation
+        self.output_bound = getattr(activation, "output_bound", None)
+        backward = getattr(activation, "backward", None)
+        # a Jacobian that is not diagonal (softmax's) needs the user's own
+        # chain rule; a base class's backward is only derived from derivative
+        self.own_backward = callable(backward) and not getattr(
+            backward, "derived_from_forms", False
+        )
 
     def __repr__(self):
         return repr(self.activation)
@@ -97,11 +115,7 @@ class _ProtocolActivation(Activation):
 
     def times_derivative(self, delta, Z, A):
         activation = self.activation
-        if callable(getattr(activation, "backward", None)) and (
-            not isinstance(activation, Activation)
-            or overrides(activation, "backward", Activation)
-        ):
-            # a Jacobian that is not diagonal: the user's own chain rule
+        if self.own_backward:
             grad = activation.backward(unwrap(Z), unwrap(A), unwrap(delta))
             grad = _in_library(activation, "backward", grad, delta)
             copy_checked(activation, "backward", grad, delta)
@@ -111,8 +125,8 @@ class _ProtocolActivation(Activation):
             delta *= checked(activation, "derivative", derivative, delta.shape)
 
 
-class _ProtocolLoss(Loss):
-    """A user's loss, its fast forms derived from ``loss`` and ``gradient``."""
+class _ProtocolLoss:
+    """A user's loss, its in-place forms derived from ``loss`` and ``gradient``."""
 
     def __init__(self, loss):
         self.wrapped = loss
@@ -120,18 +134,18 @@ class _ProtocolLoss(Loss):
     def __repr__(self):
         return repr(self.wrapped)
 
-    def loss(self, y_true, y_pred, sample_weight=None):
-        value = self.wrapped.loss(y_true, y_pred, sample_weight)
-        return checked_number(self.wrapped, "loss", value)
+    def fuses_with(self, activation):
+        return False
 
-    def gradient(self, y_true, y_pred):
-        return self.wrapped.gradient(y_true, y_pred)
+    def loss(self, y_true, y_pred, sample_weight=None):
+        value = self.wrapped.loss(unwrap(y_true), unwrap(y_pred), unwrap(sample_weight))
+        return checked_number(self.wrapped, "loss", value)
 
     def loss_and_gradient_into(self, y_true, y_pred, sample_weight, out, scale=1.0):
         loss, y_true, y_pred = self.wrapped, unwrap(y_true), unwrap(y_pred)
         gradient = _in_library(loss, "gradient", loss.gradient(y_true, y_pred), out)
         copy_checked(loss, "gradient", gradient, out, scale, of="y_pred")
-        return self.loss(y_true, y_pred, unwrap(sample_weight))
+        return self.loss(y_true, y_pred, sample_weight)
 
 
 def _in_library(component, method, value, like):
@@ -150,3 +164,53 @@ def _in_library(component, method, value, like):
         "xp = sknn_scratch.array_namespace(Z), then xp.exp(Z) for np.exp(Z) "
         "(see the page on writing your own component)."
     )
+
+
+# ------------------------------------------ what a user's component returns
+
+
+def checked(component, method, value, shape, of="its input"):
+    """``value`` as an array of ``shape``, or an error naming ``component``.
+
+    A user's ``forward`` (or ``derivative``, ``gradient``) that returns a
+    scalar, a list of another length or an array of the wrong shape would
+    otherwise fail deep in numpy, or broadcast silently.
+    """
+    array = value if isinstance(value, Wrapped) else np.asarray(value)
+    if array.shape != shape or array.dtype.kind not in "fiub":
+        raise ValueError(
+            f"{component!r}.{method}() returned {type(value).__name__} of shape "
+            f"{array.shape} and dtype {array.dtype}; expected a numeric array of "
+            f"shape {shape}, the shape of {of}."
+        )
+    return array
+
+
+def checked_number(component, method, value):
+    """``value`` as a float, or an error naming ``component``.
+
+    A user's ``loss`` that returns the per-sample losses, a list or ``None``
+    instead of their mean would otherwise fail deep in numpy.
+    """
+    if not isinstance(value, (np.ndarray, np.generic, str, list, tuple, type(None))):
+        if tuple(getattr(value, "shape", ())) == ():
+            try:
+                # a number, or another library's scalar (a tensor on a GPU)
+                return float(value)
+            except (TypeError, ValueError):
+                pass
+    array = np.asarray(value)
+    if array.shape != () or array.dtype.kind not in "fiub":
+        raise ValueError(
+            f"{component!r}.{method}() returned {type(value).__name__} of shape "
+            f"{array.shape} and dtype {array.dtype}; expected a number, the "
+            "mean loss over the samples."
+        )
+    return float(array)
+
+
+def copy_checked(component, method, value, out, scale=1.0, of="its input"):
+    """``out = scale * value``, ``value`` :func:`checked` against ``out``."""
+    array = checked(component, method, value, out.shape, of)
+    np.multiply(array, scale, out=out, casting="unsafe")
+    return out

@@ -34,7 +34,7 @@ import numpy as np
 from scipy.sparse import issparse
 
 from ._array import Wrapped, backend_of, to_numpy, wrapped
-from ._forms import activation_form, loss_form
+from ._forms import activation_forms, loss_forms
 from .losses import L2Penalty
 
 
@@ -71,10 +71,10 @@ class Network:
         self.output_activation = output_activation
         # each layer's activation, in the form whose in-place methods it runs
         hidden = hidden_activations(hidden_activation, len(coefs) - 1)
-        self.activations = [activation_form(f) for f in hidden] + [
-            activation_form(output_activation)
+        self.activations = [activation_forms(f) for f in hidden] + [
+            activation_forms(output_activation)
         ]
-        self.loss = None if loss is None else loss_form(loss)
+        self.loss = None if loss is None else loss_forms(loss)
         # where the loss and the output activation cancel, dL/dZ is one step
         self.fused = loss is not None and self.loss.fuses_with(output_activation)
         self.alpha = alpha

@@ -13,10 +13,7 @@ import inspect
 import warnings
 from importlib import metadata
 
-import numpy as np
 from sklearn.utils._param_validation import InvalidParameterError
-
-from ._array import Wrapped
 
 
 class Component:
@@ -280,108 +277,3 @@ def _keywords(factory):
         return False, frozenset()
     takes_any = any(p.kind is p.VAR_KEYWORD for p in parameters.values())
     return takes_any, frozenset(parameters)
-
-
-# ------------------------------------------------- which methods are whose
-
-
-@functools.lru_cache(maxsize=1024)
-def _class_owner(cls, name):
-    for klass in cls.__mro__:
-        if name in vars(klass):
-            return klass
-    return None
-
-
-def _owner(obj, name):
-    """The class of ``obj`` that defines ``name`` (``None`` if none does).
-
-    Cached by class: the estimators ask on every ``predict``.
-    """
-    try:
-        return _class_owner(type(obj), name)
-    except TypeError:  # an unhashable class (a metaclass without __hash__)
-        return _class_owner.__wrapped__(type(obj), name)
-
-
-def overrides(obj, name, base):
-    """Whether ``obj`` has its own ``name``, not the one ``base`` defines.
-
-    True when a subclass of ``base`` defines it, or the object itself (an
-    attribute set on the instance); False when it is ``base``'s or missing.
-    """
-    if name in getattr(obj, "__dict__", {}):
-        return True
-    owner = _owner(obj, name)
-    return owner is not None and owner is not base
-
-
-def defines_own(obj, fast, *, over):
-    """Whether ``obj``'s fast form ``fast`` was written for its method ``over``.
-
-    A component's fast forms (an activation's ``forward_into``, say) compute
-    what its protocol methods (``forward``) compute, as long as whoever
-    wrote the fast form also wrote, or inherited unchanged, the protocol
-    method: ``fast`` must be defined in the class that defines ``over``, or
-    in a subclass of it. A subclass of a built-in that redefines ``forward``
-    only, or an instance whose ``forward`` was replaced, has no fast form of
-    its own: its forms are derived from its protocol.
-    """
-    if over in getattr(obj, "__dict__", {}):
-        return False
-    if fast in getattr(obj, "__dict__", {}):
-        return True
-    fast_owner, over_owner = _owner(obj, fast), _owner(obj, over)
-    if fast_owner is None or over_owner is None:
-        return False
-    return issubclass(fast_owner, over_owner)
-
-
-# ------------------------------------------ what a user's component returns
-
-
-def checked(component, method, value, shape, of="its input"):
-    """``value`` as an array of ``shape``, or an error naming ``component``.
-
-    A user's ``forward`` (or ``derivative``, ``gradient``) that returns a
-    scalar, a list of another length or an array of the wrong shape would
-    otherwise fail deep in numpy, or broadcast silently.
-    """
-    array = value if isinstance(value, Wrapped) else np.asarray(value)
-    if array.shape != shape or array.dtype.kind not in "fiub":
-        raise ValueError(
-            f"{component!r}.{method}() returned {type(value).__name__} of shape "
-            f"{array.shape} and dtype {array.dtype}; expected a numeric array of "
-            f"shape {shape}, the shape of {of}."
-        )
-    return array
-
-
-def checked_number(component, method, value):
-    """``value`` as a float, or an error naming ``component``.
-
-    A user's ``loss`` that returns the per-sample losses, a list or ``None``
-    instead of their mean would otherwise fail deep in numpy.
-    """
-    if not isinstance(value, (np.ndarray, np.generic, str, list, tuple, type(None))):
-        if tuple(getattr(value, "shape", ())) == ():
-            try:
-                # a number, or another library's scalar (a tensor on a GPU)
-                return float(value)
-            except (TypeError, ValueError):
-                pass
-    array = np.asarray(value)
-    if array.shape != () or array.dtype.kind not in "fiub":
-        raise ValueError(
-            f"{component!r}.{method}() returned {type(value).__name__} of shape "
-            f"{array.shape} and dtype {array.dtype}; expected a number, the "
-            "mean loss over the samples."
-        )
-    return float(array)
-
-
-def copy_checked(component, method, value, out, scale=1.0, of="its input"):
-    """``out = scale * value``, ``value`` :func:`checked` against ``out``."""
-    array = checked(component, method, value, out.shape, of)
-    np.multiply(array, scale, out=out, casting="unsafe")
-    return out

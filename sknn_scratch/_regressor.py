@@ -9,7 +9,6 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_dat
 from ._array import float_dtypes, to_numpy, unwrap
 from ._base import BaseScratchMLP
 from ._inputs import prepared
-from ._registry import overrides
 from .losses import Loss
 
 
@@ -249,7 +248,13 @@ learning_rate_schedule_, weight_init_ : object
     def _default_output_activation(self, loss, Y):
         # the loss's own pairing if it names one (the Poisson loss's
         # exponential); the base class's sigmoid is a classifier's
-        if overrides(loss, "output_activation", Loss):
+        owner = next(
+            (k for k in type(loss).__mro__ if "output_activation" in vars(k)), None
+        )
+        if "output_activation" in getattr(loss, "__dict__", {}) or owner not in (
+            None,
+            Loss,
+        ):
             return loss.output_activation
         return "identity"
 

@@ -13,11 +13,11 @@ that every layer works in buffers allocated once per fit:
 ``forward_into(Z, out)`` writes ``f(Z)`` into ``out`` (which may be ``Z``),
 and ``times_derivative(delta, Z, A)`` multiplies ``delta`` by ``f'(Z)``,
 possibly overwriting ``Z`` and ``A``. Each built-in writes its formula once,
-in these; :class:`Activation` derives ``forward`` and ``derivative`` from
-them, or them from ``forward`` and ``derivative`` for a class that writes
-only the protocol (:mod:`sknn_scratch._forms` wraps a user's object likewise).
-A built-in also has ``log_forward`` for ``predict_log_proba`` and
-``onnx_ops`` for :mod:`sknn_scratch.onnx`.
+in these, and :class:`Activation` derives ``forward`` and ``derivative`` from
+them. A class or object that writes only the protocol gets in-place forms
+derived from it (:mod:`sknn_scratch._forms`). A built-in also has
+``log_forward`` for ``predict_log_proba``; its ONNX operators are in
+:mod:`sknn_scratch.onnx`.
 
 Every built-in stays finite, without overflow warnings, for any finite input
 (``|Z|`` up to ``1e308``).
@@ -27,7 +27,8 @@ import numpy as np
 from scipy.special import expit
 
 from ._array import unwrap, wrapped
-from ._registry import Component, Registry, checked, copy_checked, overrides
+from ._forms import activation_forms, derived
+from ._registry import Component, Registry
 
 ACTIVATIONS = Registry(
     "activation", "sknn_scratch.activations", required=("forward", "derivative")
@@ -62,9 +63,9 @@ class Activation(Component):
     """Base class of the activations.
 
     A subclass writes either the protocol, ``forward`` and ``derivative``
-    (the other forms are derived from them), or, for speed, the in-place
-    forms ``forward_into`` and ``times_derivative`` (``forward`` and
-    ``derivative`` are derived from those), as the built-ins do.
+    (the engine derives the in-place forms from them), or, for speed, the
+    in-place forms ``forward_into`` and ``times_derivative`` (``forward``
+    and ``derivative`` are derived from those), as the built-ins do.
     """
 
     #: The name scikit-learn's MLP uses for this function, if it has one.
@@ -80,6 +81,7 @@ class Activation(Component):
     #: share one sum of 1); the estimators refuse it as ``activation``.
     output_only = False
 
+    @derived
     def forward(self, Z):
         """``A = f(Z)``, a new array (of ``Z``'s array library)."""
         Z = _float_array(Z)
@@ -88,6 +90,7 @@ class Activation(Component):
         with np.errstate(over="ignore"):
             return unwrap(self.forward_into(Z, np.empty_like(Z)))
 
+    @derived
     def derivative(self, Z, A):
         """``f'(Z)``, given ``A = f(Z)``."""
         A = _float_array(A)
@@ -101,37 +104,10 @@ class Activation(Component):
         with np.errstate(divide="ignore"):
             return unwrap(np.log(wrapped(self.forward(Z))))
 
+    @derived
     def backward(self, Z, A, grad):
         """``dL/dZ`` from ``grad = dL/dA``: the chain rule through ``f``."""
-        grad = _float_array(grad, copy=True)
-        with np.errstate(over="ignore"):
-            self.times_derivative(
-                grad,
-                _float_array(Z, grad.dtype, copy=True),
-                _float_array(A, grad.dtype, copy=True),
-            )
-        return unwrap(grad)
-
-    def forward_into(self, Z, out):
-        """Write ``f(Z)`` into ``out`` (which may be ``Z``); return ``out``."""
-        if not overrides(self, "forward", Activation):
-            raise NotImplementedError(
-                f"{type(self).__name__} defines neither forward nor forward_into."
-            )
-        return copy_checked(self, "forward", self.forward(Z), out)
-
-    def times_derivative(self, delta, Z, A):
-        """``delta *= f'(Z)`` in place; ``Z`` and ``A`` may be overwritten."""
-        if overrides(self, "backward", Activation):
-            # a Jacobian that is not diagonal: the subclass's own chain rule
-            copy_checked(self, "backward", self.backward(Z, A, delta), delta)
-        elif overrides(self, "derivative", Activation):
-            delta *= checked(self, "derivative", self.derivative(Z, A), delta.shape)
-        else:
-            raise NotImplementedError(
-                f"{type(self).__name__} defines neither derivative nor "
-                "times_derivative."
-            )
+        return backward(self, Z, A, grad)
 
 
 def _row_max(Z):
@@ -160,11 +136,9 @@ def _float_array(Z, dtype=None, copy=False):
 
 def backward(activation, Z, A, grad):
     """``dL/dZ`` for any activation, built-in or a user's own."""
-    from ._forms import activation_form
-
     grad = _float_array(grad, copy=True)
     with np.errstate(over="ignore"):
-        activation_form(activation).times_derivative(
+        activation_forms(activation).times_derivative(
             grad,
             _float_array(Z, grad.dtype, copy=True),
             _float_array(A, grad.dtype, copy=True),
@@ -215,9 +189,6 @@ class Sigmoid(Activation):
         # log f(z) = -log(1 + e^-z), finite for any finite z
         return unwrap(-np.logaddexp(0, -_float_array(Z)))
 
-    def onnx_ops(self, X, dtype, op_version):
-        return _onnx("Sigmoid")(X, op_version=op_version)
-
 
 @register_activation("tanh")
 class Tanh(Activation):
@@ -239,9 +210,6 @@ class Tanh(Activation):
         np.subtract(1, A, out=A)
         delta *= A
 
-    def onnx_ops(self, X, dtype, op_version):
-        return _onnx("Tanh")(X, op_version=op_version)
-
 
 @register_activation("relu")
 class ReLU(Activation):
@@ -260,9 +228,6 @@ class ReLU(Activation):
         # f'(z) = [z > 0] = [f(z) > 0], written over A
         np.greater(A, 0, out=A)
         delta *= A
-
-    def onnx_ops(self, X, dtype, op_version):
-        return _onnx("Relu")(X, op_version=op_version)
 
 
 @register_activation("leaky_relu")
@@ -308,13 +273,6 @@ class LeakyReLU(Activation):
         slope += self.alpha
         delta *= slope
 
-    def onnx_ops(self, X, dtype, op_version):
-        if dtype == np.float32:
-            return _onnx("LeakyRelu")(X, alpha=float(self.alpha), op_version=op_version)
-        # onnxruntime has no double LeakyRelu
-        scaled = _onnx("Mul")(X, np.array([self.alpha], dtype), op_version=op_version)
-        return _onnx_positive_or(X, scaled, dtype, op_version)
-
 
 @register_activation("elu")
 class ELU(Activation):
@@ -355,18 +313,6 @@ class ELU(Activation):
         np.copyto(A, 1, where=positive)
         delta *= A
 
-    def onnx_ops(self, X, dtype, op_version):
-        if dtype == np.float32:
-            return _onnx("Elu")(X, alpha=float(self.alpha), op_version=op_version)
-        # onnxruntime has no double Elu: alpha (e^min(z, 0) - 1) for z <= 0
-        negative = _onnx("Min")(X, np.zeros(1, dtype), op_version=op_version)
-        exp = _onnx("Exp")(negative, op_version=op_version)
-        expm1 = _onnx("Sub")(exp, np.ones(1, dtype), op_version=op_version)
-        scaled = _onnx("Mul")(
-            expm1, np.array([self.alpha], dtype), op_version=op_version
-        )
-        return _onnx_positive_or(X, scaled, dtype, op_version)
-
 
 @register_activation("softplus")
 class Softplus(Activation):
@@ -391,20 +337,6 @@ class Softplus(Activation):
         # f'(z) is the sigmoid of z, written over Z
         delta *= Sigmoid().forward_into(Z, out=Z)
 
-    def onnx_ops(self, X, dtype, op_version):
-        # max(z, 0) + ln(1 + e^-|z|), written out: onnxruntime has no double
-        # Softplus, and this never overflows
-        one = np.ones(1, dtype)
-        tail = _onnx("Exp")(
-            _onnx("Neg")(_onnx("Abs")(X, op_version=op_version), op_version=op_version),
-            op_version=op_version,
-        )
-        log = _onnx("Log")(
-            _onnx("Add")(tail, one, op_version=op_version), op_version=op_version
-        )
-        relu = _onnx("Relu")(X, op_version=op_version)
-        return _onnx("Add")(relu, log, op_version=op_version)
-
 
 @register_activation("identity")
 class Identity(Activation):
@@ -423,9 +355,6 @@ class Identity(Activation):
 
     def times_derivative(self, delta, Z, A):
         pass  # f'(z) = 1
-
-    def onnx_ops(self, X, dtype, op_version):
-        return _onnx("Identity")(X, op_version=op_version)
 
 
 def _largest_exponent(dtype):
@@ -478,11 +407,6 @@ class Exp(Activation):
         # f'(z) = f(z)
         delta *= A
 
-    def onnx_ops(self, X, dtype, op_version):
-        largest = np.array([_exponent_limit(np.dtype(dtype))], dtype)
-        clipped = _onnx("Min")(X, largest, op_version=op_version)
-        return _onnx("Exp")(clipped, op_version=op_version)
-
 
 @register_activation("softmax")
 class Softmax(Activation):
@@ -527,24 +451,3 @@ class Softmax(Activation):
         # dL/dz_j = f_j (g_j - sum_k g_k f_k), with g = delta
         delta -= np.sum(delta * A, axis=-1, keepdims=True)
         delta *= A
-
-    def onnx_ops(self, X, dtype, op_version):
-        # over the rows of a 2-D tensor, in every opset
-        return _onnx("Softmax")(X, axis=1, op_version=op_version)
-
-
-def _onnx(op_type):
-    """skl2onnx's operator class for ``op_type``, for the ``onnx_ops`` forms.
-
-    Imported when a model is exported (:mod:`sknn_scratch.onnx`), never with
-    the package: skl2onnx is an optional dependency.
-    """
-    from skl2onnx.algebra import onnx_ops
-
-    return getattr(onnx_ops, f"Onnx{op_type}")
-
-
-def _onnx_positive_or(X, negative, dtype, op_version):
-    """``z`` where ``z > 0``, ``negative`` elsewhere, as ONNX operators."""
-    positive = _onnx("Greater")(X, np.zeros(1, dtype), op_version=op_version)
-    return _onnx("Where")(positive, X, negative, op_version=op_version)

@@ -25,17 +25,17 @@ which compute the loss and write its gradient into a buffer in one pass:
   ``loss_and_output_delta_into`` writes ``dL/dZ`` of the output layer instead:
   ``y_pred - y_true`` for log-loss after a sigmoid or softmax.
 
-:class:`Loss` derives the fast forms from ``loss`` and ``gradient``, or those
-from the fast forms, whichever a subclass writes;
-:func:`sknn_scratch._forms.loss_form` does the same for a user's object that
-does not subclass it. The L2 penalty of the
-estimators' ``alpha`` is :class:`L2Penalty`.
+:class:`Loss` derives ``loss`` and ``gradient`` from the in-place form; a
+class or object that writes only the protocol gets in-place forms derived
+from it (:mod:`sknn_scratch._forms`). The L2 penalty of the estimators'
+``alpha`` is :class:`L2Penalty`.
 """
 
 import numpy as np
 
 from ._array import backend_of, unwrap, wrapped
-from ._registry import Component, Registry, checked_number, copy_checked, overrides
+from ._forms import derived
+from ._registry import Component, Registry
 
 LOSSES = Registry("loss", "sknn_scratch.losses", required=("loss", "gradient"))
 
@@ -85,9 +85,11 @@ class Loss(Component):
     """Base class of the losses.
 
     A subclass writes either the protocol, ``loss`` and ``gradient`` (the
-    fast forms are derived from them), or the fast form
-    ``loss_and_gradient_into`` (``loss`` and ``gradient`` are derived from
-    it), as :class:`SquaredError` does.
+    engine derives the in-place forms from them), or the in-place form
+    ``loss_and_gradient_into(y_true, y_pred, sample_weight, out,
+    scale=1.0)``, which returns the mean loss and writes ``scale`` times the
+    per-sample ``dL/dy_pred`` into ``out`` (``loss`` and ``gradient`` are
+    derived from it), as :class:`SquaredError` does.
     """
 
     output_activation = "sigmoid"
@@ -95,37 +97,19 @@ class Loss(Component):
     #: the estimators the loss is for, as scikit-learn's estimator types
     estimator_types = ("classifier", "regressor")
 
+    @derived
     def loss(self, y_true, y_pred, sample_weight=None):
         """The mean loss over the samples, weighted by ``sample_weight``."""
-        if not overrides(self, "loss_and_gradient_into", Loss):
-            raise NotImplementedError(
-                f"{type(self).__name__} defines neither loss nor "
-                "loss_and_gradient_into."
-            )
         y_true, y_pred, out = _arrays(y_true, y_pred)
         sample_weight = None if sample_weight is None else wrapped(sample_weight)
         return float(self.loss_and_gradient_into(y_true, y_pred, sample_weight, out))
 
+    @derived
     def gradient(self, y_true, y_pred):
         """The per-sample ``dL/dy_pred``, shaped like ``y_pred``."""
-        if not overrides(self, "loss_and_gradient_into", Loss):
-            raise NotImplementedError(
-                f"{type(self).__name__} defines neither gradient nor "
-                "loss_and_gradient_into."
-            )
         y_true, y_pred, out = _arrays(y_true, y_pred)
         self.loss_and_gradient_into(y_true, y_pred, None, out)
         return unwrap(out)
-
-    def loss_and_gradient_into(self, y_true, y_pred, sample_weight, out, scale=1.0):
-        """The mean loss; ``scale`` times ``dL/dy_pred`` per sample into ``out``.
-
-        ``scale`` is a number or a column, one factor per sample (the training
-        step's ``sample_weight / n``).
-        """
-        gradient = self.gradient(y_true, y_pred)
-        copy_checked(self, "gradient", gradient, out, scale, of="y_pred")
-        return checked_number(self, "loss", self.loss(y_true, y_pred, sample_weight))
 
     def fuses_with(self, activation):
         """Whether ``dL/dZ`` through this output ``activation`` is one step.
@@ -142,14 +126,6 @@ class Loss(Component):
         Only for an output activation the loss :meth:`fuses_with`.
         """
         raise NotImplementedError(f"{type(self).__name__} fuses with no activation.")
-
-    def output_delta(self, y_true, y_pred, activation):
-        """``dL/dZ`` of the output layer in one step, or ``None``."""
-        if not self.fuses_with(activation):
-            return None
-        y_true, y_pred, out = _arrays(y_true, y_pred)
-        self.loss_and_output_delta_into(y_true, y_pred, None, out)
-        return unwrap(out)
 
 
 def _arrays(y_true, y_pred):
@@ -311,11 +287,18 @@ class LogLoss(Loss):
             loss -= _mean_of_products(1 - y_true, p, sample_weight)
         return loss
 
-    def gradient(self, y_true, y_pred):
-        y_true, p = wrapped(y_true), self._clipped(wrapped(y_pred))
+    def loss_and_gradient_into(self, y_true, y_pred, sample_weight, out, scale=1.0):
+        p = self._clipped(y_pred)
         if self.categorical:
-            return unwrap(-y_true / p)
-        return unwrap((p - y_true) / (p * (1 - p)))
+            # dL/dy_pred = -y / p
+            np.divide(y_true, p, out=out)
+            np.negative(out, out=out)
+        else:
+            # dL/dy_pred = (p - y) / (p (1 - p))
+            np.subtract(p, y_true, out=out)
+            out /= p * (1 - p)
+        _scaled(out, scale)
+        return self._value(y_true, y_pred, sample_weight)
 
     def fuses_with(self, activation):
         name = getattr(activation, "sklearn_name", None)

@@ -14,9 +14,9 @@ skl2onnx's two outputs, the labels and the probabilities, and its options
 ``MLPClassifier``; a regressor has one output of shape ``(n_samples,
 n_outputs)``.
 
-Each activation is converted by its method ``onnx_ops``: the built-ins'
-are in :mod:`sknn_scratch.activations`, beside their other forms. An
-activation of your own is converted when it has one too::
+Each built-in activation is converted by its entry in :data:`_ACTIVATIONS`,
+a table by class (a subclass that changes only parameters uses its built-in's
+entry). An activation of your own is converted when it has a method::
 
     onnx_ops(X, dtype, op_version)
 
@@ -52,7 +52,7 @@ import warnings
 
 try:
     from skl2onnx import update_registered_converter
-    from skl2onnx.algebra.onnx_ops import OnnxIdentity, OnnxNeg
+    from skl2onnx.algebra.onnx_ops import OnnxIdentity
     from skl2onnx.common.data_types import (
         BooleanTensorType,
         DoubleTensorType,
@@ -78,11 +78,11 @@ except ImportError as exc:
 
 import numpy as np
 
+from . import activations as act
 from ._classifier import ScratchMLPClassifier
 from ._network import hidden_activations
-from ._registry import defines_own
 from ._regressor import ScratchMLPRegressor
-from .activations import Activation, Sigmoid, Softmax, Softplus
+from .activations import Sigmoid, Softmax
 
 __all__ = []
 
@@ -142,36 +142,104 @@ def _ops_output(graph, make, Z):
     return output
 
 
-def _has_onnx_ops(activation):
-    """Whether ``onnx_ops`` computes this activation's own ``forward``.
+# ------------------------------------------------ the activations' operators
+# each takes the graph, the activation and the name of its sums Z, and
+# returns the name of f(Z); onnxruntime has no double LeakyRelu, Elu or
+# Softplus, so those are written out in double
 
-    The built-ins' forms are theirs (see :mod:`sknn_scratch.activations`); a
-    subclass that redefines ``forward`` but not ``onnx_ops`` computes
-    something else, and a user's object needs one of its own.
-    """
-    if not callable(getattr(activation, "onnx_ops", None)):
+
+def _positive_or(graph, Z, negative):
+    """``z`` where ``z > 0``, ``negative`` elsewhere."""
+    positive = graph.node("Greater", [Z, graph.constant([0])])
+    return graph.node("Where", [positive, Z, negative])
+
+
+def _leaky_relu(graph, f, Z):
+    if graph.dtype == np.float32:
+        return graph.node("LeakyRelu", [Z], alpha=float(f.alpha))
+    return _positive_or(graph, Z, graph.node("Mul", [Z, graph.constant([f.alpha])]))
+
+
+def _elu(graph, f, Z):
+    if graph.dtype == np.float32:
+        return graph.node("Elu", [Z], alpha=float(f.alpha))
+    # alpha (e^min(z, 0) - 1) for z <= 0
+    exponential = graph.node("Exp", [graph.node("Min", [Z, graph.constant([0])])])
+    less_one = graph.node("Sub", [exponential, graph.constant([1])])
+    scaled = graph.node("Mul", [less_one, graph.constant([f.alpha])])
+    return _positive_or(graph, Z, scaled)
+
+
+def _softplus(graph, f, Z):
+    # max(z, 0) + ln(1 + e^-|z|): never overflows
+    tail = graph.node("Exp", [graph.node("Neg", [graph.node("Abs", [Z])])])
+    log = graph.node("Log", [graph.node("Add", [tail, graph.constant([1])])])
+    return graph.node("Add", [graph.node("Relu", [Z]), log])
+
+
+def _exp(graph, f, Z):
+    largest = act._exponent_limit(np.dtype(graph.dtype))
+    return graph.node("Exp", [graph.node("Min", [Z, graph.constant([largest])])])
+
+
+def _op(op_type, **attributes):
+    return lambda graph, f, Z: graph.node(op_type, [Z], **attributes)
+
+
+#: the ONNX operators of each built-in activation, by class
+_ACTIVATIONS = {
+    act.Sigmoid: _op("Sigmoid"),
+    act.Tanh: _op("Tanh"),
+    act.ReLU: _op("Relu"),
+    act.LeakyReLU: _leaky_relu,
+    act.ELU: _elu,
+    act.Softplus: _softplus,
+    act.Identity: _op("Identity"),
+    act.Exp: _exp,
+    # over the rows of a 2-D tensor, in every opset
+    act.Softmax: _op("Softmax", axis=1),
+}
+
+
+def _computes(activation, name, protocol=("forward", "forward_into")):
+    """Whether ``activation``'s ``name`` (a method, or a class of the table)
+    computes its ``forward``: defined where ``forward`` and ``forward_into``
+    are, or below them, and not replaced on the object itself."""
+    own = getattr(activation, "__dict__", {})
+    if any(method in own for method in protocol):
         return False
-    if not isinstance(activation, Activation):
-        return True
-    return defines_own(activation, "onnx_ops", over="forward") and defines_own(
-        activation, "onnx_ops", over="forward_into"
+    mro = type(activation).__mro__
+    where = name if isinstance(name, type) else _owner(mro, name)
+    return where is not None and all(
+        _owner(mro, method) is None or issubclass(where, _owner(mro, method))
+        for method in protocol
     )
+
+
+def _owner(mro, name):
+    return next((klass for klass in mro if name in vars(klass)), None)
 
 
 def _apply_activation(graph, activation, Z, owner, attribute):
     """The name of ``activation.forward(Z)`` in the graph."""
-    if not _has_onnx_ops(activation):
-        raise TypeError(
-            f"Cannot convert {type(owner).__name__} to ONNX: its {attribute} "
-            f"{activation!r} is not a built-in activation ({_BUILTIN_NAMES}) and "
-            f"has no method onnx_ops(X, dtype, op_version) returning its ONNX "
-            f"operators. Define onnx_ops on {type(activation).__name__} (see "
-            "sknn_scratch.onnx)."
+    if callable(getattr(activation, "onnx_ops", None)) and (
+        "onnx_ops" in getattr(activation, "__dict__", {})
+        or _computes(activation, "onnx_ops")
+    ):
+        return _ops_output(
+            graph,
+            lambda X, opv: activation.onnx_ops(X, dtype=graph.dtype, op_version=opv),
+            Z,
         )
-    return _ops_output(
-        graph,
-        lambda X, opv: activation.onnx_ops(X, dtype=graph.dtype, op_version=opv),
-        Z,
+    for klass in type(activation).__mro__:
+        if klass in _ACTIVATIONS and _computes(activation, klass):
+            return _ACTIVATIONS[klass](graph, activation, Z)
+    raise TypeError(
+        f"Cannot convert {type(owner).__name__} to ONNX: its {attribute} "
+        f"{activation!r} is not a built-in activation ({_BUILTIN_NAMES}) and "
+        f"has no method onnx_ops(X, dtype, op_version) returning its ONNX "
+        f"operators. Define onnx_ops on {type(activation).__name__} (see "
+        "sknn_scratch.onnx)."
     )
 
 
@@ -225,11 +293,9 @@ def _normalised_sigmoids(graph, Z):
     """
 
     # log(sigmoid(z)) = -softplus(-z), finite for any finite z
-    def log_sigmoids(X, opv):
-        minus = OnnxNeg(X, op_version=opv)
-        return OnnxNeg(Softplus().onnx_ops(minus, graph.dtype, opv), op_version=opv)
-
-    return graph.node("Softmax", [_ops_output(graph, log_sigmoids, Z)], axis=1)
+    minus = graph.node("Neg", [Z])
+    log_sigmoids = graph.node("Neg", [_softplus(graph, None, minus)])
+    return graph.node("Softmax", [log_sigmoids], axis=1)
 
 
 def _rescaled_outputs(graph, model, A, single_label):

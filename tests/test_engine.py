@@ -17,7 +17,7 @@ from sklearn.exceptions import ConvergenceWarning
 
 import sknn_scratch
 from sknn_scratch import ScratchMLPClassifier
-from sknn_scratch._forms import activation_form as engine_form
+from sknn_scratch._forms import activation_forms as engine_form
 from sknn_scratch._network import Network
 from sknn_scratch.activations import (
     Identity,
