@@ -44,6 +44,26 @@ def _strongest(W, max_edges):
     return np.unravel_index(keep, W.shape)
 
 
+#: points per unit of the axes at which the diagram is drawn as designed;
+#: in smaller axes (small multiples) markers and text shrink with it
+DESIGN_POINTS_PER_UNIT = 52.0
+
+
+def _set_limits(ax, positions):
+    """Fit the axes to the network; the scale of markers and text in them."""
+    xs = np.concatenate([x for x, _ in positions])
+    ys = np.concatenate([y for _, y in positions])
+    ax.set_xlim(xs.min() - 1.6, xs.max() + 1.6)
+    ax.set_ylim(ys.min() - 1.8, ys.max() + 0.8)
+    box = ax.get_window_extent()
+    points = 72.0 / ax.figure.dpi
+    per_unit = min(
+        box.width * points / np.ptp(ax.get_xlim()),
+        box.height * points / np.ptp(ax.get_ylim()),
+    )
+    return float(np.clip(per_unit / DESIGN_POINTS_PER_UNIT, 0.6, 1.0))
+
+
 def _marker_size(n):
     """Marker area (points²): large circles for a few neurons, dots for many."""
     return float(np.clip(900.0 * (6.0 / max(n, 6)) ** 2, 12.0, 900.0))
@@ -140,7 +160,16 @@ class NetworkDisplay:
         self.neuron_values = neuron_values
         self.name = name
 
-    def plot(self, ax=None, *, name=None, max_edges=80, edge_kw=None, neuron_kw=None):
+    def plot(
+        self,
+        ax=None,
+        *,
+        name=None,
+        max_edges=80,
+        legend=True,
+        edge_kw=None,
+        neuron_kw=None,
+    ):
         """Draw the diagram.
 
         Parameters
@@ -153,6 +182,9 @@ class NetworkDisplay:
         max_edges : int or None, default=80
             The most weights drawn per layer: its strongest. ``None`` draws
             every weight.
+        legend : bool, default=True
+            Whether to explain the colours in a legend (small multiples may
+            keep it to one of their axes).
         edge_kw, neuron_kw : dict, default=None
             Keyword arguments for matplotlib's ``LineCollection`` of the
             weights and ``scatter`` of the neurons.
@@ -173,6 +205,7 @@ class NetworkDisplay:
             _, ax = plt.subplots(figsize=(width, height))
         positions = _positions(units)
         labelled = sum(W.size for W in coefs) <= LABELLED_WEIGHTS
+        self._scale = _set_limits(ax, positions)
         self.labels_ = {}
         self.edges_ = self._draw_edges(ax, positions, coefs, max_edges, edge_kw)
         self.neurons_ = self._draw_neurons(ax, positions, neuron_kw)
@@ -180,7 +213,7 @@ class NetworkDisplay:
         self._label_neurons(ax, positions, units)
         if labelled:
             self._label_weights(ax, positions, coefs, intercepts, units)
-        self._finish(ax, positions, units, name)
+        self._finish(ax, name, legend)
         self.ax_ = ax
         self.figure_ = ax.figure
         return self
@@ -215,7 +248,7 @@ class NetworkDisplay:
                     f"strongest {len(weights)}\nof {W.size} weights",
                     ha="center",
                     va="top",
-                    fontsize=8,
+                    fontsize=8 * self._scale,
                     color="0.3",
                 )
         return collections
@@ -224,7 +257,11 @@ class NetworkDisplay:
         values = self.neuron_values
         collections = []
         for layer, (x, y) in enumerate(positions):
-            kw = {"s": _marker_size(len(x)), "edgecolors": "0.2", "linewidths": 1.0}
+            kw = {
+                "s": _marker_size(len(x)) * self._scale**2,
+                "edgecolors": "0.2",
+                "linewidths": 1.0,
+            }
             if values is None or len(x) <= NAMED_NEURONS:
                 kw["c"] = "white"  # a few neurons: their values are written
             else:
@@ -246,7 +283,9 @@ class NetworkDisplay:
                 ax.scatter(
                     x - offset,
                     y - offset * min(1.0, 8.0 / n),
-                    s=(4 + 46 * np.abs(b) / largest) * min(1.0, 12.0 / n),
+                    s=(4 + 46 * np.abs(b) / largest)
+                    * min(1.0, 12.0 / n)
+                    * self._scale**2,
                     c=np.where(b >= 0, POSITIVE, NEGATIVE),
                     marker="s",
                     zorder=3,
@@ -301,28 +340,31 @@ class NetworkDisplay:
 
     def _text(self, ax, key, x, y, text, boxed=False, **kw):
         kw = {"ha": "center", "va": "center", "fontsize": 9, "zorder": 4, **kw}
+        kw["fontsize"] = max(6.0, kw["fontsize"] * self._scale)
         if boxed:
             kw["bbox"] = {"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none"}
         self.labels_[key] = ax.text(x, y, text, **kw)
 
-    def _finish(self, ax, positions, units, name):
+    def _finish(self, ax, name, legend):
         from matplotlib.lines import Line2D
 
-        xs = np.concatenate([x for x, _ in positions])
-        ys = np.concatenate([y for _, y in positions])
-        ax.set_xlim(xs.min() - 1.6, xs.max() + 1.6)
-        ax.set_ylim(ys.min() - 1.8, ys.max() + 0.8)
         ax.set_axis_off()
+        name = self.name if name is None else name
+        if name:
+            ax.set_title(name)
+        if not legend:
+            return
         handles = [
             Line2D([], [], color=POSITIVE, lw=2, label="positive weight / bias"),
             Line2D([], [], color=NEGATIVE, lw=2, label="negative weight / bias"),
         ]
         ax.legend(
-            handles=handles, loc="lower center", ncol=2, fontsize=8, frameon=False
+            handles=handles,
+            loc="lower center",
+            ncol=2,
+            fontsize=8 * max(self._scale, 0.75),
+            frameon=False,
         )
-        name = self.name if name is None else name
-        if name:
-            ax.set_title(name)
 
     @classmethod
     def from_estimator(cls, estimator, X=None, *, ax=None, name=None, **kw):

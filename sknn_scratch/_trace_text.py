@@ -214,7 +214,7 @@ def _update_lines(values, weights, biases, trace, components):
         names = [w for _, w in _indexed(weights[layer])] + list(biases[layer])
         layer_lines = [
             f"  update_{w} = {_fmt(values['update_' + w])}  "
-            f"({w}: {_fmt(values[w])} -> {_fmt(values[w] + values['update_' + w])})"
+            f"({w}: {values[w]:.6g} -> {values[w] + values['update_' + w]:.6g})"
             for w in names
         ]
         lines += _capped(layer_lines, f"coef_updates[{layer}]")
