@@ -54,6 +54,7 @@ from ._params import PARAMETER_CONSTRAINTS, samples_per_batch
 from ._predict import PredictionMixin, check_same_namespace
 from ._progress import require_tqdm
 from ._training import fit_stochastic
+from ._validation import check_given, validation_set
 from ._warn import warn
 from .activations import ACTIVATIONS
 from .initializers import INITIALIZERS
@@ -80,7 +81,8 @@ class BaseScratchMLP(
     # ------------------------------------------------------------------ fit
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None,
+            sample_weight_val=None):  # fmt: skip
         """Fit the network to data matrix X and targets y.
 
         Parameters
@@ -92,13 +94,29 @@ class BaseScratchMLP(
             regression).
         sample_weight : array-like of shape (n_samples,), default=None
             Sample weights; the loss is their weighted mean.
+        X_val : {array-like, sparse matrix} of shape (n_val, n_features), \
+default=None
+            Validation data for early stopping, used instead of a
+            ``validation_fraction`` of ``X`` (a split of your own: by time,
+            by group). Needs ``early_stopping=True`` and ``y_val``. In a
+            ``Pipeline``, ``X_val`` is transformed as ``X`` with
+            ``Pipeline(..., transform_input=["X_val"])`` (metadata routing
+            on: ``set_fit_request(X_val=True, y_val=True)``).
+        y_val : array-like of shape (n_val,) or (n_val, n_outputs), \
+default=None
+            The targets of ``X_val``; in classification, classes of ``y``.
+        sample_weight_val : array-like of shape (n_val,), default=None
+            Weights of the validation samples, in the validation loss and
+            score.
 
         Returns
         -------
         self : object
             The fitted estimator.
         """
-        return self._fit(X, y, sample_weight, incremental=False)
+        given = check_given(self, X_val, y_val, sample_weight_val)
+        validation_data = (X_val, y_val, sample_weight_val) if given else None
+        return self._fit(X, y, sample_weight, False, validation_data)
 
     def _check_solver(self):
         """True if the solver is stochastic (so ``partial_fit`` exists)."""
@@ -128,7 +146,7 @@ class BaseScratchMLP(
             raise ValueError(f"hidden_layer_sizes must be > 0, got {sizes}.")
         return [int(s) for s in sizes]
 
-    def _fit(self, X, y, sample_weight, incremental):
+    def _fit(self, X, y, sample_weight, incremental, validation_data=None):
         hidden_layer_sizes = self._hidden_layer_sizes()
         if self.progress_bar:
             require_tqdm()  # fail before any attribute changes
@@ -152,6 +170,16 @@ class BaseScratchMLP(
             Y, len(hidden_layer_sizes), keep_optimizer=incremental and not first_pass
         )
         stochastic = is_stochastic(self.optimizer_)
+        validation = None
+        if validation_data is not None:
+            if not stochastic:
+                raise ValueError(
+                    "X_val and y_val are for early stopping, which only the "
+                    f"stochastic solvers do; solver={self.solver!r} trains on "
+                    "the whole of X at once. Use solver='sgd' or 'adam'."
+                )
+            # (the width of y as given, before any encoding)
+            validation = validation_set(self, validation_data, X, Y.shape[1], backend)
         # (0/1 class targets may stay boolean for the stochastic loop, which
         # casts each batch: an eighth of the memory of float64 targets)
         Y = self._encode_targets(Y, dtype, compact=stochastic and backend.is_numpy)
@@ -182,7 +210,15 @@ class BaseScratchMLP(
         context = fit_context(self, task, epochs, X, y_original)
         if stochastic:
             converged = fit_stochastic(
-                self, network, X, Y, y_original, sample_weight, incremental, context
+                self,
+                network,
+                X,
+                Y,
+                y_original,
+                sample_weight,
+                incremental,
+                context,
+                validation,
             )
         else:
             self._fit_full_batch(network, X, Y, sample_weight)

@@ -20,6 +20,7 @@ from ._base import BaseScratchMLP
 from ._inputs import prepared
 from ._params import check_class_weight
 from ._probabilities import log_probabilities, probabilities
+from ._validation import validated
 
 
 class ScratchMLPClassifier(ClassifierMixin, BaseScratchMLP):
@@ -95,10 +96,19 @@ default="sigmoid"
     nesterovs_momentum : bool, default=True
         Use Nesterov's momentum when ``momentum > 0``.
     early_stopping : bool, default=False
-        Hold out ``validation_fraction`` of the data (stratified) and stop when
-        its accuracy stops improving; the best weights are kept.
+        Hold out ``validation_fraction`` of the data (stratified), or use the
+        ``X_val`` and ``y_val`` given to ``fit``, and stop when the
+        validation score (``scoring``; accuracy by default) stops improving;
+        the best weights are kept.
     validation_fraction : float, default=0.1
-        The held-out fraction for early stopping.
+        The held-out fraction for early stopping; ignored when ``fit`` is
+        given ``X_val`` and ``y_val``.
+    scoring : str, callable or None, default=None
+        The validation score early stopping watches (and
+        ``validation_scores_`` records): ``None`` is the accuracy; ``"loss"``
+        the validation loss (recorded negated, so that higher is better, as
+        HistGradientBoosting records it); a scorer name (``"f1"``,
+        ``"roc_auc"``, ...) or a callable ``scorer(estimator, X, y)``.
     beta_1, beta_2, epsilon : float, default=0.9, 0.999, 1e-8
         Parameters of the ``"adam"`` solver.
     n_iter_no_change : int or np.inf, default=20
@@ -139,7 +149,8 @@ default="sigmoid"
     loss_curve_ : list of float
         The loss of each epoch.
     validation_scores_ : list of float or None
-        The validation accuracy of each epoch, with early stopping.
+        The validation score of each epoch (``scoring``; accuracy by
+        default), with early stopping.
     best_validation_score_ : float or None
         The best of ``validation_scores_``.
     validation_loss_curve_ : list of float or None
@@ -223,6 +234,7 @@ learning_rate_schedule_, weight_init_ : object
         nesterovs_momentum=True,
         early_stopping=False,
         validation_fraction=0.1,
+        scoring=None,
         beta_1=0.9,
         beta_2=0.999,
         epsilon=1e-8,
@@ -252,6 +264,7 @@ learning_rate_schedule_, weight_init_ : object
         self.nesterovs_momentum = nesterovs_momentum
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
+        self.scoring = scoring
         self.beta_1 = beta_1
         self.beta_2 = beta_2
         self.epsilon = epsilon
@@ -318,17 +331,44 @@ learning_rate_schedule_, weight_init_ : object
                 f"holds the single class {classes[0]!r}. "
                 f"{type(self).__name__} needs at least two classes."
             )
+        return X, self._one_hot(y), y
+
+    def _one_hot(self, y):
+        """The labels ``y`` (of known classes) as the network's 0/1 outputs."""
         if self._is_multilabel():
-            Y = self._label_binarizer.transform(y)
+            return self._label_binarizer.transform(y)
+        # one-hot by position in the sorted classes_; LabelBinarizer would
+        # give the same, at several times the cost per partial_fit call
+        classes = self._numpy_classes()
+        positions = np.searchsorted(classes, y)
+        if len(classes) == 2:
+            return (positions == 1).reshape(-1, 1)
+        return positions[:, np.newaxis] == np.arange(len(classes))
+
+    def _validate_validation(self, X_val, y_val, n_outputs):
+        """``X_val`` and ``y_val`` checked as ``X`` and ``y``; their classes
+        must be among those of ``y``."""
+        X_val, y_val = validated(self, X_val, y_val, y_numeric=False)
+        check_classification_targets(y_val)
+        if self._is_multilabel():
+            if y_val.ndim != 2 or y_val.shape[1] != n_outputs:
+                raise ValueError(
+                    f"y_val must be a label indicator matrix of {n_outputs} "
+                    f"columns, as y; got shape {y_val.shape}."
+                )
+        elif y_val.ndim != 1:
+            raise ValueError(
+                f"y_val must be one label per sample, as y; got shape {y_val.shape}."
+            )
         else:
-            # one-hot by position in the sorted classes_; LabelBinarizer would
-            # give the same, at several times the cost per partial_fit call
-            positions = np.searchsorted(classes, y)
-            if len(classes) == 2:
-                Y = (positions == 1).reshape(-1, 1)
-            else:
-                Y = positions[:, np.newaxis] == np.arange(len(classes))
-        return X, Y, y
+            classes = self._numpy_classes()
+            unknown = np.setdiff1d(np.unique(y_val), classes)
+            if len(unknown):
+                raise ValueError(
+                    f"y_val has classes not in y: {unknown.tolist()}; the "
+                    f"classes of y are {classes.tolist()}."
+                )
+        return X_val, self._one_hot(y_val), y_val
 
     def _numpy_classes(self):
         """``classes_`` in numpy (they may live in the input's library)."""
@@ -384,6 +424,9 @@ learning_rate_schedule_, weight_init_ : object
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, sample_weight=None, classes=None):
         """Train for one epoch over the given data, keeping optimizer state.
+
+        Takes no validation data: one epoch per call, without early stopping
+        (score a validation set of your own between calls).
 
         Parameters
         ----------

@@ -43,6 +43,7 @@ PARAMETER_CONSTRAINTS = {
     "nesterovs_momentum": ["boolean"],
     "early_stopping": ["boolean"],
     "validation_fraction": [Interval(Real, 0, 1, closed="left")],
+    "scoring": [None, str, callable],
     "beta_1": [Interval(Real, 0, 1, closed="left")],
     "beta_2": [Interval(Real, 0, 1, closed="left")],
     "epsilon": [Interval(Real, 0, None, closed="neither")],

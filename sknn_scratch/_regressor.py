@@ -9,6 +9,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_dat
 from ._array import float_dtypes, to_numpy, unwrap
 from ._base import BaseScratchMLP
 from ._inputs import prepared
+from ._validation import validated
 from .losses import Loss
 
 
@@ -77,10 +78,20 @@ default="sigmoid"
     nesterovs_momentum : bool, default=True
         Use Nesterov's momentum when ``momentum > 0``.
     early_stopping : bool, default=False
-        Hold out ``validation_fraction`` of the data and stop when its R²
-        stops improving; the best weights are kept.
+        Hold out ``validation_fraction`` of the data, or use the ``X_val``
+        and ``y_val`` given to ``fit``, and stop when the validation score
+        (``scoring``; R² by default) stops improving; the best weights are
+        kept.
     validation_fraction : float, default=0.1
-        The held-out fraction for early stopping.
+        The held-out fraction for early stopping; ignored when ``fit`` is
+        given ``X_val`` and ``y_val``.
+    scoring : str, callable or None, default=None
+        The validation score early stopping watches (and
+        ``validation_scores_`` records): ``None`` is the R²; ``"loss"``
+        the validation loss (recorded negated, so that higher is better, as
+        HistGradientBoosting records it); a scorer name
+        (``"neg_mean_absolute_error"``, ...) or a callable
+        ``scorer(estimator, X, y)``.
     beta_1, beta_2, epsilon : float, default=0.9, 0.999, 1e-8
         Parameters of the ``"adam"`` solver.
     n_iter_no_change : int or np.inf, default=20
@@ -106,7 +117,8 @@ default="sigmoid"
         The last epoch's loss, the lowest (``None`` with early stopping), and
         each epoch's.
     validation_scores_, best_validation_score_ : list of float, float or None
-        The validation R² of each epoch, and the best, with early stopping.
+        The validation score of each epoch (``scoring``; R² by default), and
+        the best, with early stopping.
     validation_loss_curve_ : list of float or None
         The validation loss of each epoch, with early stopping.
     t_, n_iter_, n_layers_, n_outputs_ : int
@@ -167,6 +179,7 @@ learning_rate_schedule_, weight_init_ : object
         nesterovs_momentum=True,
         early_stopping=False,
         validation_fraction=0.1,
+        scoring=None,
         beta_1=0.9,
         beta_2=0.999,
         epsilon=1e-8,
@@ -195,6 +208,7 @@ learning_rate_schedule_, weight_init_ : object
         self.nesterovs_momentum = nesterovs_momentum
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
+        self.scoring = scoring
         self.beta_1 = beta_1
         self.beta_2 = beta_2
         self.epsilon = epsilon
@@ -225,6 +239,17 @@ learning_rate_schedule_, weight_init_ : object
                 f"with {self.n_outputs_}."
             )
         return X, Y, y
+
+    def _validate_validation(self, X_val, y_val, n_outputs):
+        """``X_val`` and ``y_val`` checked as ``X`` and ``y``: the same
+        features, and as many outputs."""
+        X_val, y_val = validated(self, X_val, y_val, y_numeric=True)
+        Y_val = y_val.reshape(-1, 1) if y_val.ndim == 1 else y_val
+        if Y_val.shape[1] != n_outputs:
+            raise ValueError(
+                f"y_val has {Y_val.shape[1]} outputs, but y has {n_outputs}."
+            )
+        return X_val, Y_val, y_val
 
     def _encode_targets(self, Y, dtype, compact=False):
         """The targets as they are, in the input's dtype, checked for the loss."""
@@ -265,6 +290,9 @@ learning_rate_schedule_, weight_init_ : object
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, sample_weight=None):
         """Train for one epoch over the given data, keeping optimizer state.
+
+        Takes no validation data: one epoch per call, without early stopping
+        (score a validation set of your own between calls).
 
         Parameters
         ----------

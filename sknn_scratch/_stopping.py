@@ -16,6 +16,7 @@ from sklearn.exceptions import ConvergenceWarning
 
 from ._array import unwrap, wrapped
 from ._checkpoint import advice
+from ._validation import resolve_scorer, validation_score
 from ._warn import warn
 
 
@@ -60,6 +61,8 @@ class StoppingRule:
         self.estimator = estimator
         self.network = network
         self.validation = validation
+        # (a scorer name is checked now, before the first epoch)
+        self.scorer = None if validation is None else resolve_scorer(estimator)
         if validation is not None and not getattr(estimator, "_best_coefs", None):
             self._keep_best()
         self.best_epoch = (
@@ -80,13 +83,12 @@ class StoppingRule:
             est.best_loss_ = min(est.best_loss_, est.loss_)
             self.best_epoch.record(est.loss_)
             return
-        X_val, Y_val, y_val, sw_val = self.validation
+        X_val, Y_val, _, sw_val = self.validation
         Z, A = self.network.feedforward(X_val)
         Y_val, sw_val = self.network._wrapped(Y_val, sw_val)
-        est.validation_loss_curve_.append(
-            float(self.network.loss.loss(Y_val, A, sw_val))
-        )
-        score = est._validation_score(Z, A, y_val, sw_val)
+        loss = float(self.network.loss.loss(Y_val, A, sw_val))
+        est.validation_loss_curve_.append(loss)
+        score = validation_score(est, self.scorer, Z, A, loss, self.validation)
         est.validation_scores_.append(score)
         self._count(score < est.best_validation_score_ + est.tol)
         if score > est.best_validation_score_:

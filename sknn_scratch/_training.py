@@ -141,7 +141,9 @@ class BatchEpochs(ArrayCheckpoint):
         return X_batch, Y_batch
 
 
-def fit_stochastic(est, network, X, Y, y, sample_weight, incremental, context):
+def fit_stochastic(
+    est, network, X, Y, y, sample_weight, incremental, context, validation=None
+):
     """Train ``est``'s network by epochs of mini-batches (``partial_fit``: one).
 
     Parameters
@@ -155,6 +157,9 @@ def fit_stochastic(est, network, X, Y, y, sample_weight, incremental, context):
     incremental : bool
         ``partial_fit``: one epoch, the optimizer's state kept.
     context : the callbacks' context of this fit (see :mod:`sknn_scratch._callbacks`)
+    validation : tuple or None
+        ``(X_val, Y_val, y_val, sample_weight_val)`` given to ``fit``; with
+        early stopping and none given, ``validation_fraction`` of ``X``.
 
     Returns
     -------
@@ -170,13 +175,13 @@ def fit_stochastic(est, network, X, Y, y, sample_weight, incremental, context):
         est._learning_rate = est.learning_rate_init_
     # the callbacks see the data fit was given, not the validation split's
     tasks = EpochTasks.of(est, context, X, y, lambda: runner.sync())
-    validation = None
     if est.early_stopping:
-        X, X_val, Y, Y_val, y_val, sample_weight, sw_val = est._split_validation(
-            X, Y, y, sample_weight
-        )
+        if validation is None:
+            X, X_val, Y, Y_val, y_val, sample_weight, sw_val = est._split_validation(
+                X, Y, y, sample_weight
+            )
+            validation = (X_val, Y_val, y_val, sw_val)
         est.validation_loss_curve_ = est.validation_loss_curve_ or []
-        validation = (X_val, Y_val, y_val, sw_val)
     runner = BatchEpochs(network, est.optimizer_, X, Y, est._batch_size(X.shape[0]))
     epochs = _Epochs(est, network, runner, X, Y, sample_weight, incremental)
     rule = StoppingRule(est, network, validation, sync=runner.sync)

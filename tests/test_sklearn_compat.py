@@ -35,6 +35,8 @@ def test_sklearn_estimator_checks(estimator, check):
     [
         ScratchMLPClassifier((8, 6), activation=["relu", "tanh"]),
         ScratchMLPRegressor((8, 6), activation=("tanh", "relu")),
+        ScratchMLPClassifier(scoring="loss"),
+        ScratchMLPRegressor(scoring="neg_mean_absolute_error"),
     ]
 )
 def test_sklearn_estimator_checks_with_new_parameters(estimator, check):
