@@ -228,6 +228,13 @@ def convert_arrays(estimator, converter, names):
             setattr(moved, name, [converter(a) for a in value])
         elif value is not None and hasattr(value, "shape"):
             setattr(moved, name, converter(value))
+    training = getattr(estimator, "_training", None)
+    if training is not None and training.best_coefs is not None:
+        # early stopping's best weights, to return to
+        training = copy.copy(training)
+        training.best_coefs = [converter(a) for a in training.best_coefs]
+        training.best_intercepts = [converter(a) for a in training.best_intercepts]
+        moved._training = training
     optimizer = getattr(estimator, "optimizer_", None)
     if optimizer is not None:
         optimizer = copy.copy(optimizer)

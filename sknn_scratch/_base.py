@@ -26,7 +26,6 @@ from sklearn.base import (
 from sklearn.model_selection import train_test_split
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
-from . import _stopping
 from ._array import (
     backend_of,
     to_numpy,
@@ -53,6 +52,7 @@ from ._network import Network
 from ._params import PARAMETER_CONSTRAINTS, samples_per_batch
 from ._predict import PredictionMixin, check_same_namespace
 from ._progress import require_tqdm
+from ._state import Training
 from ._training import fit_stochastic
 from ._validation import check_given, validation_set
 from ._warn import warn
@@ -147,53 +147,13 @@ default=None
         return [int(s) for s in sizes]
 
     def _fit(self, X, y, sample_weight, incremental, validation_data=None):
-        hidden_layer_sizes = self._hidden_layer_sizes()
-        if self.progress_bar:
-            require_tqdm()  # fail before any attribute changes
         first_pass = not hasattr(self, "coefs_") or (
             not self.warm_start and not incremental
         )
-        if incremental and not first_pass:
-            # arrays of the library the model lives in, as predict asks
-            check_same_namespace(
-                X, self, attribute="_fitted_array", method="partial_fit"
-            )
-        # a tensor that records gradients: the network trains in place
-        X, y, sample_weight = detached(X), detached(y), detached(sample_weight)
-        X, Y, y_original = self._validate_input(X, y, incremental, reset=first_pass)
-        # numpy, or the namespace and device of the input's own library
-        backend = backend_of(X)
-        X = self._in_weights_dtype(X, first_pass, backend)
-        dtype = wrapped(X).dtype  # numpy's name for it
-        sample_weight = self._sample_weight(X, y_original, sample_weight, incremental)
-        self._resolve_components(
-            Y, len(hidden_layer_sizes), keep_optimizer=incremental and not first_pass
+        X, Y, y_original, sample_weight, validation = self._prepare(
+            X, y, sample_weight, incremental, first_pass, validation_data
         )
         stochastic = is_stochastic(self.optimizer_)
-        validation = None
-        if validation_data is not None:
-            if not stochastic:
-                raise ValueError(
-                    "X_val and y_val are for early stopping, which only the "
-                    f"stochastic solvers do; solver={self.solver!r} trains on "
-                    "the whole of X at once. Use solver='sgd' or 'adam'."
-                )
-            # (the width of y as given, before any encoding)
-            validation = validation_set(self, validation_data, X, Y.shape[1], backend)
-        # (0/1 class targets may stay boolean for the stochastic loop, which
-        # casts each batch: an eighth of the memory of float64 targets)
-        Y = self._encode_targets(Y, dtype, compact=stochastic and backend.is_numpy)
-        layer_units = [X.shape[1], *hidden_layer_sizes, Y.shape[1]]
-        if first_pass:
-            self._initialize(Y, layer_units, dtype, backend)
-        else:
-            self._check_weights(layer_units, dtype, backend)
-        if not backend.is_numpy:
-            # targets and weights, made in numpy, join X on its device
-            Y = unwrap(backend.asarray(Y, dtype))
-            if sample_weight is not None:
-                sample_weight = unwrap(backend.asarray(sample_weight, dtype))
-
         network = Network(
             self.coefs_,
             self.intercepts_,
@@ -208,22 +168,85 @@ default=None
         epochs = (1 if incremental else self.max_iter) if stochastic else 0
         task = "partial_fit" if incremental else "fit"
         context = fit_context(self, task, epochs, X, y_original)
-        if stochastic:
-            converged = fit_stochastic(
-                self,
-                network,
-                X,
-                Y,
-                y_original,
-                sample_weight,
-                incremental,
-                context,
-                validation,
-            )
-        else:
-            self._fit_full_batch(network, X, Y, sample_weight)
-            converged = self.n_iter_ < self.max_iter
+        try:
+            if stochastic:
+                data = (X, Y, y_original, sample_weight)
+                converged = fit_stochastic(
+                    self, network, *data, incremental, context, validation
+                )
+            else:
+                self._fit_full_batch(network, X, Y, sample_weight)
+                converged = self._training.n_iter_ < self.max_iter
+        finally:
+            # the fitted attributes, from the training's state (also when
+            # training failed: the loss curve shows how)
+            for name, value in self._training.fitted_attributes().items():
+                setattr(self, name, value)
+        self._check_fitted(X, stochastic, incremental)
+        # a fit that stopped on its own: not at max_iter, nor diverged with
+        # early stopping (each warns of its own), Ctrl-C or a callback
+        if not incremental and converged and math.isfinite(self.loss_):
+            check_progress(self, X, Y, sample_weight)
+        end_fit(context, self, X, y_original)
+        return self
 
+    def _prepare(self, X, y, sample_weight, incremental, first_pass, given):
+        """The data validated and encoded, the components and weights ready.
+
+        Returns ``X``, the encoded targets ``Y`` (in ``X``'s library), ``y``
+        as given, the sample weights and the validation set made of the
+        ``given`` ``(X_val, y_val, sample_weight_val)``, or ``None``.
+        """
+        hidden_layer_sizes = self._hidden_layer_sizes()
+        if self.progress_bar:
+            require_tqdm()  # fail before any attribute changes
+        if incremental and not first_pass:
+            # arrays of the library the model lives in, as predict asks
+            check_same_namespace(
+                X, self, attribute="_fitted_array", method="partial_fit"
+            )
+        # a tensor that records gradients: the network trains in place
+        X, y, sample_weight = detached(X), detached(y), detached(sample_weight)
+        X, Y, y_original = self._validate_input(X, y, incremental, reset=first_pass)
+        # numpy, or the namespace and device of the input's own library
+        backend = backend_of(X)
+        X = self._in_weights_dtype(X, first_pass, backend)
+        dtype = wrapped(X).dtype  # numpy's name for it
+        sample_weight = self._sample_weight(X, y_original, sample_weight, incremental)
+        new_optimizer = self._resolve_components(
+            Y, len(hidden_layer_sizes), keep_optimizer=incremental and not first_pass
+        )
+        stochastic = is_stochastic(self.optimizer_)
+        validation = None
+        if given is not None:
+            if not stochastic:
+                raise ValueError(
+                    "X_val and y_val are for early stopping, which only the "
+                    f"stochastic solvers do; solver={self.solver!r} trains on "
+                    "the whole of X at once. Use solver='sgd' or 'adam'."
+                )
+            # (the width of y as given, before any encoding)
+            validation = validation_set(self, given, X, Y.shape[1], backend)
+        # (0/1 class targets may stay boolean for the stochastic loop, which
+        # casts each batch: an eighth of the memory of float64 targets)
+        compact = stochastic and backend.is_numpy
+        Y = self._encode_targets(Y, dtype, compact=compact)
+        layer_units = [X.shape[1], *hidden_layer_sizes, Y.shape[1]]
+        if first_pass:
+            self._initialize(Y, layer_units, dtype, backend)
+        else:
+            self._check_weights(layer_units, dtype, backend)
+        if new_optimizer:
+            self._training.optimizer_ready = False
+        if not backend.is_numpy:
+            # targets and weights, made in numpy, join X on its device
+            Y = unwrap(backend.asarray(Y, dtype))
+            if sample_weight is not None:
+                sample_weight = unwrap(backend.asarray(sample_weight, dtype))
+        return X, Y, y_original, sample_weight, validation
+
+    def _check_fitted(self, X, stochastic, incremental):
+        """Refuse weights that are not finite, or whose outputs overflow."""
         params = self.coefs_ + self.intercepts_
         if not all(np.isfinite(wrapped(w)).all() for w in params):
             raise ValueError(NON_FINITE_MESSAGE)
@@ -232,12 +255,6 @@ default=None
         checked = stochastic and not self.early_stopping
         if not incremental and not checked and not self._outputs_finite(X):
             raise ValueError(OVERFLOW_MESSAGE + " " + advice(self, X.shape[0]))
-        # a fit that stopped on its own: not at max_iter, nor diverged with
-        # early stopping (each warns of its own), Ctrl-C or a callback
-        if not incremental and converged and math.isfinite(self.loss_):
-            check_progress(self, X, Y, sample_weight)
-        end_fit(context, self, X, y_original)
-        return self
 
     def _in_weights_dtype(self, X, first_pass, backend):
         """As MLPClassifier: the first fit fixes the weights' dtype, and later
@@ -276,7 +293,10 @@ default=None
     # --------------------------------------------------------- components
 
     def _resolve_components(self, Y, n_hidden, keep_optimizer):
-        """Build the fitted components from the parameters (never changed)."""
+        """Build the fitted components from the parameters (never changed).
+
+        Returns whether the optimizer is a new one (its state not yet made).
+        """
         self.hidden_activation_ = hidden_activation(self, n_hidden)
         loss = resolve_loss(self)
         output = self.output_activation
@@ -296,10 +316,11 @@ default=None
         self.learning_rate_schedule_ = SCHEDULES.resolve(
             self.learning_rate, "learning_rate", power_t=self.power_t
         )
-        if not (keep_optimizer and hasattr(self, "optimizer_")):
+        new_optimizer = not (keep_optimizer and hasattr(self, "optimizer_"))
+        if new_optimizer:
             self.optimizer_ = resolve_optimizer(self)
-            self._optimizer_ready = False
         self.learning_rate_init_ = learning_rate_init(self, self.optimizer_)
+        return new_optimizer
 
     def _default_learning_rate(self, rate):
         """The rate of ``learning_rate_init=None``, from the solver's default."""
@@ -313,9 +334,11 @@ default=None
         The weights are drawn with numpy, whatever the input's library: the
         same ``random_state`` starts from the same weights everywhere.
         """
-        self._rng = _fresh_random_state(self.random_state)
-        self.n_iter_ = 0
-        self.t_ = 0
+        rng = _fresh_random_state(self.random_state)
+        self._training = Training(rng, self.early_stopping)
+        # the fitted attributes of a fit that has not trained yet
+        for name, value in self._training.fitted_attributes().items():
+            setattr(self, name, value)
         self.n_outputs_ = Y.shape[1]
         self.n_layers_ = len(layer_units)
         self.out_activation_ = _name_of(self.output_activation_, self.output_activation)
@@ -324,15 +347,11 @@ default=None
         for fan_in, fan_out, activation in zip(
             layer_units[:-1], layer_units[1:], activations
         ):
-            W, b = self.weight_init_(fan_in, fan_out, self._rng, activation)
+            W, b = self.weight_init_(fan_in, fan_out, rng, activation)
             W = np.asarray(W, dtype=dtype).reshape(fan_in, fan_out)
             b = np.asarray(b, dtype=dtype).reshape(fan_out)
             self.coefs_.append(unwrap(backend.asarray(W)))
             self.intercepts_.append(unwrap(backend.asarray(b)))
-        self.loss_curve_ = []
-        self.validation_loss_curve_ = None
-        _stopping.start(self)
-        self._optimizer_ready = False
 
     def _check_weights(self, layer_units, dtype, backend):
         """Take over ``coefs_``/``intercepts_`` (maybe set by the user) to train.
@@ -358,7 +377,8 @@ default=None
             self.intercepts_ = [unwrap(backend.asarray(b, dtype)) for b in intercepts]
         self.n_layers_ = len(layer_units)
         self.out_activation_ = _name_of(self.output_activation_, self.output_activation)
-        _stopping.carry_on(self)
+        self._training = Training.of(self)
+        self._training.carry_on(self.early_stopping)
 
     # ------------------------------------------------------ the solvers
 
@@ -378,7 +398,7 @@ default=None
         try:
             split = train_test_split(
                 *arrays,
-                random_state=self._rng,
+                random_state=self._training.rng,
                 test_size=self.validation_fraction,
                 stratify=stratify,
             )
@@ -410,11 +430,12 @@ default=None
             max_fun=self.max_fun,
             verbose=self.verbose,
         )
-        self.n_iter_ = int(n_iter)
-        self.loss_ = float(loss)
-        self.t_ += X.shape[0] * self.n_iter_
+        state = self._training
+        state.n_iter_ = int(n_iter)
+        state.loss_ = float(loss)
+        state.t_ += X.shape[0] * state.n_iter_
         weights_finite = bool(np.isfinite(x).all())
-        loss_finite = math.isfinite(self.loss_)
+        loss_finite = math.isfinite(state.loss_)
         # otherwise the estimator keeps the weights of the start, finite
         network.unpack(x if weights_finite and loss_finite else start)
         self.coefs_ = [unwrap(W) for W in network.coefs]
@@ -422,10 +443,10 @@ default=None
         if not weights_finite:
             raise ValueError(NON_FINITE_MESSAGE)
         if not loss_finite:
-            message = NON_FINITE_LOSS_MESSAGE.format(loss=self.loss_)
+            message = NON_FINITE_LOSS_MESSAGE.format(loss=state.loss_)
             raise ValueError(message + _alpha_advice(self, X.shape[0]))
-        if self.best_loss_ is not None:
-            self.best_loss_ = min(self.best_loss_, self.loss_)
+        if state.best_loss_ is not None:
+            state.best_loss_ = min(state.best_loss_, state.loss_)
 
     # --------------------------------------------------------- transform
     # (defined here, not in PredictionMixin: set_output wraps only the

@@ -99,12 +99,13 @@ class EpochTasks:
         attributes = {
             "coefs_": [_copy(W) for W in est.coefs_],
             "intercepts_": [_copy(b) for b in est.intercepts_],
-            "loss_curve_": list(est.loss_curve_),
         }
+        # the training's state, as the fitted attributes will hold it
+        fitted = est._training.fitted_attributes()
         for name in ("n_iter_", "t_", "loss_", "best_loss_", "best_validation_score_"):
-            attributes[name] = getattr(est, name, None)
-        for name in ("validation_scores_", "validation_loss_curve_"):
-            value = getattr(est, name, None)
+            attributes[name] = fitted.get(name)
+        for name in ("loss_curve_", "validation_scores_", "validation_loss_curve_"):
+            value = fitted.get(name)
             attributes[name] = None if value is None else list(value)
         return attributes
 

@@ -6,6 +6,7 @@
 _TRUSTED_TYPES = (
     "sknn_scratch._classifier.ScratchMLPClassifier",
     "sknn_scratch._regressor.ScratchMLPRegressor",
+    "sknn_scratch._state.Training",
     "sknn_scratch.activations.ELU",
     "sknn_scratch.activations.Exp",
     "sknn_scratch.activations.Identity",

@@ -105,8 +105,7 @@ class PredictionMixin:
                 return array
             return converter(array)
 
-        names = ("coefs_", "intercepts_", "classes_", "_best_coefs", "_best_intercepts")
-        return convert_arrays(self, convert, names)
+        return convert_arrays(self, convert, ("coefs_", "intercepts_", "classes_"))
 
     @property
     def _fitted_array(self):

@@ -6,9 +6,10 @@ held-out validation set, whose best epoch's weights are kept and restored at
 the end (as scikit-learn's MLP does). The learning-rate schedule may instead
 lower the rate and go on (``"adaptive"``).
 
-The state lives in the estimator's fitted attributes (``best_loss_``,
-``best_validation_score_``, ``validation_scores_``, ...), so ``warm_start``
-and ``partial_fit`` continue it.
+The rule's state lives in the training's state (:mod:`sknn_scratch._state`:
+``best_loss_``, ``best_validation_score_``, ``validation_scores_``, the
+patience count, the best weights), so ``warm_start`` and ``partial_fit``
+continue it.
 """
 
 import numpy as np
@@ -18,31 +19,6 @@ from ._array import unwrap, wrapped
 from ._checkpoint import advice
 from ._validation import resolve_scorer, validation_score
 from ._warn import warn
-
-
-def start(estimator):
-    """Set the rule's fitted attributes for a first fit."""
-    # a new fit must never return to a previous fit's best weights
-    estimator._best_coefs = estimator._best_intercepts = None
-    estimator._no_improvement_count = 0
-    _reset_scores(estimator)
-
-
-def carry_on(estimator):
-    """Keep the state for ``warm_start`` / ``partial_fit``, unless the rule changed."""
-    if estimator.early_stopping != (estimator.validation_scores_ is not None):
-        _reset_scores(estimator)
-
-
-def _reset_scores(estimator):
-    if estimator.early_stopping:
-        estimator.validation_scores_ = []
-        estimator.best_validation_score_ = -np.inf
-        estimator.best_loss_ = None
-    else:
-        estimator.validation_scores_ = None
-        estimator.best_validation_score_ = None
-        estimator.best_loss_ = np.inf
 
 
 class StoppingRule:
@@ -59,11 +35,12 @@ class StoppingRule:
 
     def __init__(self, estimator, network, validation=None, sync=None):
         self.estimator = estimator
+        self.state = estimator._training
         self.network = network
         self.validation = validation
         # (a scorer name is checked now, before the first epoch)
         self.scorer = None if validation is None else resolve_scorer(estimator)
-        if validation is not None and not getattr(estimator, "_best_coefs", None):
+        if validation is not None and not self.state.best_coefs:
             self._keep_best()
         self.best_epoch = (
             BestEpoch(network.params, sync) if validation is None else None
@@ -72,39 +49,39 @@ class StoppingRule:
     @property
     def last_score(self):
         """The last validation score, or ``None`` without early stopping."""
-        scores = self.estimator.validation_scores_
+        scores = self.state.validation_scores_
         return scores[-1] if self.validation is not None else None
 
     def record(self):
         """Count an epoch that did not improve, and remember the best one."""
-        est = self.estimator
+        est, state = self.estimator, self.state
         if self.validation is None:
-            self._count(est.loss_ > est.best_loss_ - est.tol)
-            est.best_loss_ = min(est.best_loss_, est.loss_)
-            self.best_epoch.record(est.loss_)
+            self._count(state.loss_ > state.best_loss_ - est.tol)
+            state.best_loss_ = min(state.best_loss_, state.loss_)
+            self.best_epoch.record(state.loss_)
             return
         X_val, Y_val, _, sw_val = self.validation
         Z, A = self.network.feedforward(X_val)
         Y_val, sw_val = self.network._wrapped(Y_val, sw_val)
         loss = float(self.network.loss.loss(Y_val, A, sw_val))
-        est.validation_loss_curve_.append(loss)
+        state.validation_loss_curve_.append(loss)
         score = validation_score(est, self.scorer, Z, A, loss, self.validation)
-        est.validation_scores_.append(score)
-        self._count(score < est.best_validation_score_ + est.tol)
-        if score > est.best_validation_score_:
-            est.best_validation_score_ = score
+        state.validation_scores_.append(score)
+        self._count(score < state.best_validation_score_ + est.tol)
+        if score > state.best_validation_score_:
+            state.best_validation_score_ = score
             self._keep_best()
 
     def _count(self, no_improvement):
-        est = self.estimator
-        est._no_improvement_count = (
-            est._no_improvement_count + 1 if no_improvement else 0
+        state = self.state
+        state.no_improvement_count = (
+            state.no_improvement_count + 1 if no_improvement else 0
         )
 
     def _keep_best(self):
-        est = self.estimator
-        est._best_coefs = [unwrap(wrapped(W).copy()) for W in est.coefs_]
-        est._best_intercepts = [unwrap(wrapped(b).copy()) for b in est.intercepts_]
+        est, state = self.estimator, self.state
+        state.best_coefs = [unwrap(wrapped(W).copy()) for W in est.coefs_]
+        state.best_intercepts = [unwrap(wrapped(b).copy()) for b in est.intercepts_]
 
     def should_stop(self):
         """After an epoch: stop on a plateau, unless the schedule goes on.
@@ -112,23 +89,23 @@ class StoppingRule:
         On a plateau the schedule's ``on_plateau`` may return a new rate,
         which becomes the estimator's; ``None`` stops training.
         """
-        est = self.estimator
-        if est._no_improvement_count <= est.n_iter_no_change:
+        est, state = self.estimator, self.state
+        if state.no_improvement_count <= est.n_iter_no_change:
             return False
         what = "Validation score" if self.validation is not None else "Training loss"
         message = (
             f"{what} did not improve more than tol={est.tol:f} for "
             f"{est.n_iter_no_change} consecutive epochs."
         )
-        new_rate = est.learning_rate_schedule_.on_plateau(est._learning_rate)
+        new_rate = est.learning_rate_schedule_.on_plateau(state.learning_rate)
         if new_rate is None:
             if est.verbose:
                 print(message + " Stopping.")
             return True
-        est._learning_rate = float(new_rate)
-        est._no_improvement_count = 0
+        state.learning_rate = float(new_rate)
+        state.no_improvement_count = 0
         if est.verbose:
-            print(message + f" Setting learning rate to {est._learning_rate:f}")
+            print(message + f" Setting learning rate to {state.learning_rate:f}")
         return False
 
     def diverged(self, n_samples):
@@ -136,11 +113,11 @@ class StoppingRule:
 
         ``n_samples``: the training samples, for the advice.
         """
-        est = self.estimator
-        est.validation_scores_.append(np.nan)
-        est.validation_loss_curve_.append(np.nan)
+        est, state = self.estimator, self.state
+        state.validation_scores_.append(np.nan)
+        state.validation_loss_curve_.append(np.nan)
         warn(
-            f"Training diverged at epoch {est.n_iter_}: the weights of the best "
+            f"Training diverged at epoch {state.n_iter_}: the weights of the best "
             "validation epoch were kept. " + advice(est, n_samples),
             ConvergenceWarning,
         )
@@ -156,11 +133,11 @@ class StoppingRule:
         the epoch's loss, summed while the weights change, does not show it.
         ``partial_fit`` (one epoch a call) keeps its last weights.
         """
-        est = self.estimator
+        est, state = self.estimator, self.state
         if self.validation is not None:
-            est.coefs_, est.intercepts_ = est._best_coefs, est._best_intercepts
+            est.coefs_, est.intercepts_ = state.best_coefs, state.best_intercepts
         elif not incremental:
-            self.best_epoch.return_if_better(est.loss_, training_loss)
+            self.best_epoch.return_if_better(state.loss_, training_loss)
 
 
 class BestEpoch:

@@ -149,11 +149,11 @@ def _updates(estimator, network, X, Y, sample_weight):
     if not is_stochastic(optimizer):
         return None, None
     optimizer = copy.deepcopy(optimizer)
-    if not getattr(estimator, "_optimizer_ready", False):
+    training = getattr(estimator, "_training", None)
+    if training is None or not training.optimizer_ready:
         optimizer.initialize(network.params_for(optimizer)[0])
-    learning_rate = float(
-        getattr(estimator, "_learning_rate", None) or estimator.learning_rate_init_
-    )
+    rate = None if training is None else training.learning_rate
+    learning_rate = float(rate or estimator.learning_rate_init_)
     before = [param.copy() for param in network.params]
     total_weight = len(X) if sample_weight is None else float(sample_weight.sum())
     network.train_step(X, Y, sample_weight, total_weight, optimizer, learning_rate)

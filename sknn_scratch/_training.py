@@ -169,10 +169,11 @@ def fit_stochastic(
     """
     if est.early_stopping and incremental:
         raise ValueError("partial_fit does not support early_stopping=True")
-    if not est._optimizer_ready:
+    state = est._training
+    if not state.optimizer_ready:
         est.optimizer_.initialize(network.params_for(est.optimizer_)[0])
-        est._optimizer_ready = True
-        est._learning_rate = est.learning_rate_init_
+        state.optimizer_ready = True
+        state.learning_rate = est.learning_rate_init_
     # the callbacks see the data fit was given, not the validation split's
     tasks = EpochTasks.of(est, context, X, y, lambda: runner.sync())
     if est.early_stopping:
@@ -181,11 +182,11 @@ def fit_stochastic(
                 X, Y, y, sample_weight
             )
             validation = (X_val, Y_val, y_val, sw_val)
-        est.validation_loss_curve_ = est.validation_loss_curve_ or []
+        state.validation_loss_curve_ = state.validation_loss_curve_ or []
     runner = BatchEpochs(network, est.optimizer_, X, Y, est._batch_size(X.shape[0]))
     epochs = _Epochs(est, network, runner, X, Y, sample_weight, incremental)
     rule = StoppingRule(est, network, validation, sync=runner.sync)
-    est.n_iter_ = 0
+    state.n_iter_ = 0
     with (
         catch_interrupt() as interrupt,
         np.errstate(over="ignore", invalid="ignore", divide="ignore"),
@@ -197,11 +198,11 @@ def fit_stochastic(
         for _ in range(est.max_iter):
             if tasks is not None:
                 tasks.begin()
-            order = est._rng.permutation(X.shape[0]) if est.shuffle else None
+            order = state.rng.permutation(X.shape[0]) if est.shuffle else None
             # (a new permutation of the samples, not of the last epoch's
             # order: then fit's epochs equal as many partial_fit calls)
             accumulated = runner.run(
-                order, sample_weight, est._learning_rate, interrupt
+                order, sample_weight, state.learning_rate, interrupt
             )
             stop = epochs.end(accumulated, interrupt, rule, progress)
             # a callback that returns True stops training after this epoch
@@ -221,6 +222,7 @@ class _Epochs:
 
     def __init__(self, est, network, runner, X, Y, sample_weight, incremental):
         self.est, self.network, self.runner = est, network, runner
+        self.state = est._training
         self.X, self.Y, self.sample_weight = X, Y, sample_weight
         self.incremental = incremental
         # training ended by the stopping rule: converged, in its own terms
@@ -234,20 +236,22 @@ class _Epochs:
 
     def end(self, accumulated, interrupt, rule, progress):
         """Record the epoch just trained; return True to stop training."""
-        est, runner = self.est, self.runner
-        est.n_iter_ += 1
+        est, state, runner = self.est, self.state, self.runner
+        state.n_iter_ += 1
         # as MLPClassifier, t_ counts the samples passed over (an interrupted
         # epoch only up to its last batch)
-        est.t_ += interrupt.samples_done or self.n_samples
+        state.t_ += interrupt.samples_done or self.n_samples
         # (one copy from the device per epoch, where it is not the CPU)
-        est.loss_ = float(accumulated) / self.total_weight if self.total_weight else 0.0
+        state.loss_ = (
+            float(accumulated) / self.total_weight if self.total_weight else 0.0
+        )
         if interrupt.requested and self.total_weight:
             # the epoch was cut short: its running sum covers only the batches
             # done, so measure the weights kept on all the data
             runner.sync()
-            est.loss_ = loss_on(self.network, self.X, self.Y, self.sample_weight)
-        if not math.isfinite(est.loss_) or not runner.params_finite():
-            est.loss_curve_.append(est.loss_)
+            state.loss_ = loss_on(self.network, self.X, self.Y, self.sample_weight)
+        if not math.isfinite(state.loss_) or not runner.params_finite():
+            state.loss_curve_.append(state.loss_)
             if not est.early_stopping:
                 runner.sync()
                 return_to_finite(runner, self._outputs_finite)
@@ -258,20 +262,20 @@ class _Epochs:
             rule.diverged(self.n_samples)
             return True
         runner.save()
-        est.loss_curve_.append(est.loss_)
+        state.loss_curve_.append(state.loss_)
         if est.early_stopping:
             runner.sync()
         rule.record()
         if est.verbose:
-            message = f"Iteration {est.n_iter_}, loss = {est.loss_:.8f}"
+            message = f"Iteration {state.n_iter_}, loss = {state.loss_:.8f}"
             if est.early_stopping:
                 message += f", validation score = {rule.last_score:.6f}"
             print(message)
-        progress.update(est.loss_, rule.last_score)
+        progress.update(state.loss_, rule.last_score)
         if interrupt.requested:
             warn(
                 "Training interrupted by user. The estimator keeps the weights "
-                f"after {est.n_iter_} epoch(s), the last one cut short; press "
+                f"after {state.n_iter_} epoch(s), the last one cut short; press "
                 "Ctrl-C twice to abort at once.",
                 UserWarning,
             )
@@ -279,12 +283,12 @@ class _Epochs:
         return self._next_epoch(rule)
 
     def _next_epoch(self, rule):
-        est = self.est
-        est._learning_rate = est.learning_rate_schedule_.learning_rate(
-            est._learning_rate,
+        est, state = self.est, self.state
+        state.learning_rate = est.learning_rate_schedule_.learning_rate(
+            state.learning_rate,
             learning_rate_init=est.learning_rate_init_,
-            epoch=est.n_iter_,
-            t=est.t_,
+            epoch=state.n_iter_,
+            t=state.t_,
             max_iter=est.max_iter,
         )
         if rule.should_stop():
@@ -292,7 +296,7 @@ class _Epochs:
             return True
         if self.incremental:
             return True
-        if est.n_iter_ == est.max_iter:
+        if state.n_iter_ == est.max_iter:
             warn(
                 f"Stochastic Optimizer: Maximum iterations ({est.max_iter}) "
                 "reached and the optimization hasn't converged yet.",

@@ -119,7 +119,7 @@ def test_invscaling_with_a_huge_power_t_trains(iris):
     )
     quiet(clf.fit, X, y)
     # (t + 1) ** 500 is beyond any float: the rate after the first epoch is 0
-    assert clf._learning_rate == 0.0
+    assert clf._training.learning_rate == 0.0
     assert np.isfinite(clf.loss_)
 
 

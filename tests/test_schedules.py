@@ -116,13 +116,15 @@ def test_plateau_stops_or_lowers_the_rate_as_scikit_learn(learning_rate):
     ours = ScratchMLPClassifier(**params).fit(X, y)
     theirs = MLPClassifier(**params).fit(X, y)
     assert ours.n_iter_ == theirs.n_iter_
-    assert ours._learning_rate == pytest.approx(theirs._optimizer.learning_rate)
+    assert ours._training.learning_rate == pytest.approx(
+        theirs._optimizer.learning_rate
+    )
     if learning_rate == "constant":
         # the first epoch improves on inf, then 3 epochs > n_iter_no_change
         assert ours.n_iter_ == 4
     else:
         # the rate fell from 0.1, divided by 5 at each plateau, to 1e-6
-        assert ours._learning_rate <= 1e-6 < 5 * ours._learning_rate
+        assert ours._training.learning_rate <= 1e-6 < 5 * ours._training.learning_rate
         assert ours.n_iter_ > 4
 
 
