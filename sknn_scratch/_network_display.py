@@ -13,60 +13,13 @@ from sklearn.base import is_classifier
 from ._array import to_numpy
 from ._fitted import _pyplot, network_and_inputs
 from ._names import bias_names, neuron_names, weight_names
+from ._network_layout import marker_size, positions_of, set_limits, strongest
 
 POSITIVE, NEGATIVE = "tab:blue", "tab:red"
 #: layers with more neurons than this name only their first and last
 NAMED_NEURONS = 12
 #: networks with at most this many weights label each with its name and value
 LABELLED_WEIGHTS = 40
-#: the tallest layer spans this many units of the y axis (neurons 2 apart
-#: in smaller layers); layers are LAYER_GAP apart
-HEIGHT, LAYER_GAP = 8.0, 3.0
-
-
-def _positions(layer_units):
-    """Each layer's neuron coordinates, ``(x, y)`` arrays, top neuron first."""
-    positions = []
-    for layer, n in enumerate(layer_units):
-        step = 2.0 if n <= 1 else min(2.0, HEIGHT / (n - 1))
-        y = (n - 1) / 2 * step - step * np.arange(n)
-        positions.append((np.full(n, layer * LAYER_GAP), y))
-    return positions
-
-
-def _strongest(W, max_edges):
-    """The ``(i, j)`` indices of the ``max_edges`` largest ``|W[i, j]|``."""
-    flat = np.abs(W).ravel()
-    if max_edges is None or flat.size <= max_edges:
-        keep = np.arange(flat.size)
-    else:
-        keep = np.argpartition(flat, flat.size - max_edges)[-max_edges:]
-    return np.unravel_index(keep, W.shape)
-
-
-#: points per unit of the axes at which the diagram is drawn as designed;
-#: in smaller axes (small multiples) markers and text shrink with it
-DESIGN_POINTS_PER_UNIT = 52.0
-
-
-def _set_limits(ax, positions):
-    """Fit the axes to the network; the scale of markers and text in them."""
-    xs = np.concatenate([x for x, _ in positions])
-    ys = np.concatenate([y for _, y in positions])
-    ax.set_xlim(xs.min() - 1.6, xs.max() + 1.6)
-    ax.set_ylim(ys.min() - 1.8, ys.max() + 0.8)
-    box = ax.get_window_extent()
-    points = 72.0 / ax.figure.dpi
-    per_unit = min(
-        box.width * points / np.ptp(ax.get_xlim()),
-        box.height * points / np.ptp(ax.get_ylim()),
-    )
-    return float(np.clip(per_unit / DESIGN_POINTS_PER_UNIT, 0.6, 1.0))
-
-
-def _marker_size(n):
-    """Marker area (points²): large circles for a few neurons, dots for many."""
-    return float(np.clip(900.0 * (6.0 / max(n, 6)) ** 2, 12.0, 900.0))
 
 
 class NetworkDisplay:
@@ -203,9 +156,9 @@ class NetworkDisplay:
             width = 2.4 * len(units) + 1.5
             height = float(np.clip(0.8 * span + 3.0, 3.5, 7.5))
             _, ax = plt.subplots(figsize=(width, height))
-        positions = _positions(units)
+        positions = positions_of(units)
         labelled = sum(W.size for W in coefs) <= LABELLED_WEIGHTS
-        self._scale = _set_limits(ax, positions)
+        self._scale = set_limits(ax, positions)
         self.labels_ = {}
         self.edges_ = self._draw_edges(ax, positions, coefs, max_edges, edge_kw)
         self.neurons_ = self._draw_neurons(ax, positions, neuron_kw)
@@ -224,7 +177,7 @@ class NetworkDisplay:
         collections = []
         for layer, W in enumerate(coefs):
             (x0, y0), (x1, y1) = positions[layer], positions[layer + 1]
-            i, j = _strongest(W, max_edges)
+            i, j = strongest(W, max_edges)
             weights = W[i, j]
             largest = np.abs(weights).max() if weights.size else 1.0
             largest = largest or 1.0
@@ -258,7 +211,7 @@ class NetworkDisplay:
         collections = []
         for layer, (x, y) in enumerate(positions):
             kw = {
-                "s": _marker_size(len(x)) * self._scale**2,
+                "s": marker_size(len(x)) * self._scale**2,
                 "edgecolors": "0.2",
                 "linewidths": 1.0,
             }

@@ -165,10 +165,10 @@ def test_a_large_network_draws_its_strongest_edges_only():
 
 
 def test_the_strongest_edges_are_the_largest_weights():
-    from sknn_scratch._network_display import _strongest
+    from sknn_scratch._network_layout import strongest
 
     W = np.array([[0.1, -3.0, 0.2], [2.0, -0.05, 1.0]])
-    i, j = _strongest(W, 3)
+    i, j = strongest(W, 3)
     assert sorted(zip(i.tolist(), j.tolist())) == [(0, 1), (1, 0), (1, 2)]
 
 
