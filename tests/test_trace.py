@@ -104,6 +104,20 @@ def _networks():
                 hidden_layer_sizes=(3,), activation=activation, random_state=1
             ),
         )
+    yield (
+        "binary",
+        ScratchMLPClassifier(
+            hidden_layer_sizes=(3, 2), activation=["tanh", "softplus"], random_state=6
+        ),
+    )
+    for output in ACTIVATIONS.names():
+        # every output activation, softmax on the classifier's three classes
+        kind = "multiclass" if output == "softmax" else "regression"
+        make = ScratchMLPClassifier if output == "softmax" else ScratchMLPRegressor
+        yield (
+            kind,
+            make(hidden_layer_sizes=(3,), output_activation=output, random_state=5),
+        )
     for loss in LOSSES.names():
         kinds = LOSSES.resolve(loss, "loss").estimator_types
         if "classifier" in kinds:
@@ -132,7 +146,11 @@ def random_data():
 
 
 @pytest.mark.parametrize(
-    "kind, estimator", list(_networks()), ids=lambda p: getattr(p, "loss", p)
+    "kind, estimator",
+    list(_networks()),
+    ids=lambda p: (
+        p if isinstance(p, str) else f"{p.activation}-{p.output_activation}-{p.loss}"
+    ),
 )
 def test_the_trace_equals_finite_differences(kind, estimator, random_data):
     X, targets = random_data
