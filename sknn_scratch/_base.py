@@ -47,6 +47,8 @@ from ._components import (
     resolve_optimizer,
 )
 from ._diagnosis import check_progress
+from ._dropout import check_solver as check_dropout_solver
+from ._dropout import dropout_rates, make_dropout
 from ._inputs import detached
 from ._network import Network
 from ._params import PARAMETER_CONSTRAINTS, samples_per_batch
@@ -150,6 +152,12 @@ default=None
         first_pass = not hasattr(self, "coefs_") or (
             not self.warm_start and not incremental
         )
+        # (checked before any attribute changes)
+        dropout = dropout_rates(self, len(self._hidden_layer_sizes()))
+        solver = self.solver
+        if isinstance(solver, str):
+            solver = OPTIMIZERS.get_factory(solver, missing_ok=True)
+        check_dropout_solver(dropout, is_stochastic(solver), self.solver)
         X, Y, y_original, sample_weight, validation = self._prepare(
             X, y, sample_weight, incremental, first_pass, validation_data
         )
@@ -161,6 +169,7 @@ default=None
             self.output_activation_,
             self.loss_function_,
             alpha=self.alpha,
+            dropout=make_dropout(dropout, self._training.rng, backend_of(X)),
         )
         # the network trains its own copy, in place: these become the model's
         self.coefs_ = [unwrap(W) for W in network.coefs]

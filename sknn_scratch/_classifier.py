@@ -109,6 +109,14 @@ default="sigmoid"
         the validation loss (recorded negated, so that higher is better, as
         HistGradientBoosting records it); a scorer name (``"f1"``,
         ``"roc_auc"``, ...) or a callable ``scorer(estimator, X, y)``.
+    dropout : float or list of float, default=0.0
+        Inverted dropout in training: each hidden neuron's output is set to
+        0 with this probability in each training step, and the outputs kept
+        are divided by ``1 - dropout``; prediction, ``transform`` and the
+        ONNX export drop nothing. One rate for every hidden layer, or a list
+        of one per hidden layer. The masks follow ``random_state``. The
+        stochastic solvers only (``"lbfgs"`` refuses it); ``loss_curve_``
+        then records the loss of the dropped networks.
     beta_1, beta_2, epsilon : float, default=0.9, 0.999, 1e-8
         Parameters of the ``"adam"`` solver.
     n_iter_no_change : int or np.inf, default=20
@@ -235,6 +243,7 @@ learning_rate_schedule_, weight_init_ : object
         early_stopping=False,
         validation_fraction=0.1,
         scoring=None,
+        dropout=0.0,
         beta_1=0.9,
         beta_2=0.999,
         epsilon=1e-8,
@@ -265,6 +274,7 @@ learning_rate_schedule_, weight_init_ : object
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.scoring = scoring
+        self.dropout = dropout
         self.beta_1 = beta_1
         self.beta_2 = beta_2
         self.epsilon = epsilon

@@ -56,6 +56,9 @@ class Network:
     alpha : float, default=0.0
         Strength of the L2 penalty ``alpha / 2 * sum(W**2)``, divided like the
         loss by the number (or total weight) of samples.
+    dropout : Dropout, default=None
+        Inverted dropout on the hidden layers' outputs in :meth:`backprop`
+        (:mod:`sknn_scratch._dropout`); prediction never drops.
     """
 
     def __init__(
@@ -66,6 +69,7 @@ class Network:
         output_activation,
         loss=None,
         alpha=0.0,
+        dropout=None,
     ):
         self.hidden_activation = hidden_activation
         self.output_activation = output_activation
@@ -79,6 +83,7 @@ class Network:
         self.fused = loss is not None and self.loss.fuses_with(output_activation)
         self.alpha = alpha
         self.penalty = L2Penalty(alpha)
+        self.dropout = dropout
         # numpy, or the namespace and device of another library's arrays
         self.backend = backend = backend_of(coefs[0])
         if loss is None:  # a network that only predicts, with the arrays given
@@ -229,7 +234,8 @@ class Network:
         Zs, As, deltas = self._layer_buffers(n_samples, X.dtype, training=True)
 
         # --- Feedforward, keeping each layer's sums Z and outputs A
-        y_pred = self._feedforward_into(X, Zs, As)
+        dropout = self.dropout
+        y_pred = self._feedforward_into(X, Zs, As, dropout)
 
         # --- The loss, and d_L_d_ypred through the output activation: dL/dZ
         # of the output layer (one step where the loss and activation cancel).
@@ -257,7 +263,9 @@ class Network:
         for i, W_T, d_L_d_W, d_L_d_b, f_prev in self._backward:
             if i:
                 A_prev = As[i - 1]
-                np.dot(A_prev.T, delta, out=d_L_d_W)
+                # (with dropout, the layer below passed on its dropped outputs)
+                inputs = A_prev if dropout is None else dropout.output(i - 1, A_prev)
+                np.dot(inputs.T, delta, out=d_L_d_W)
             else:
                 _dot_into(X.T, delta, d_L_d_W)  # X may be sparse
             if one_sample:
@@ -267,6 +275,8 @@ class Network:
             if i:
                 delta_prev = deltas[i - 1]
                 np.dot(delta, W_T, out=delta_prev)
+                if dropout is not None:
+                    dropout.backward(i - 1, delta_prev)
                 # (A_prev has served for dL/dW: f' may overwrite it)
                 f_prev.times_derivative(delta_prev, Zs[i - 1], A_prev)
                 delta = delta_prev
@@ -312,15 +322,21 @@ class Network:
 
     # ------------------------------------------------------ feedforward
 
-    def _feedforward_into(self, X, Zs, As):
-        """Each layer's ``Z = A_prev @ W + b`` and ``A = f(Z)``, in buffers."""
-        A = X
-        for (W, b, f), Z, A_out in zip(self._layers, Zs, As):
+    def _feedforward_into(self, X, Zs, As, dropout=None):
+        """Each layer's ``Z = A_prev @ W + b`` and ``A = f(Z)``, in buffers.
+
+        With ``dropout`` (training), each hidden layer passes on its outputs
+        with a random mask applied; ``As`` keep them unmasked.
+        """
+        A, last = X, len(self._layers) - 1
+        for i, ((W, b, f), Z, A_out) in enumerate(zip(self._layers, Zs, As)):
             # each neuron: the weighted sum of its inputs, plus its bias ...
             _dot_into(A, W, Z)
             Z += b
             # ... through the activation f (in place, where f' needs only A)
             A = f.forward_into(Z, A_out)
+            if dropout is not None and i < last:
+                A = dropout.forward(i, A)
         return A
 
     def feedforward(self, X, chunk_rows=None):

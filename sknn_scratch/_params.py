@@ -44,6 +44,8 @@ PARAMETER_CONSTRAINTS = {
     "early_stopping": ["boolean"],
     "validation_fraction": [Interval(Real, 0, 1, closed="left")],
     "scoring": [None, str, callable],
+    # one rate for every hidden layer, or a list or tuple of one per layer
+    "dropout": [Interval(Real, 0, 1, closed="left"), list, tuple],
     "beta_1": [Interval(Real, 0, 1, closed="left")],
     "beta_2": [Interval(Real, 0, 1, closed="left")],
     "epsilon": [Interval(Real, 0, None, closed="neither")],

@@ -41,6 +41,7 @@ def test_every_kind_of_example_is_there():
         "plot_partial_fit_stream",
         "plot_regressor",
         "plot_watch_the_network_learn",
+        "plot_dropout",
     } <= names
 
 

@@ -43,6 +43,29 @@ def test_sklearn_estimator_checks_with_new_parameters(estimator, check):
     check(estimator)
 
 
+def _dropout_failures(estimator):
+    # under random masks a weight of 2 is not a repeated row: the repeated
+    # row gets a mask of its own in each copy, the weighted one a single mask
+    reason = "random dropout masks: a sample of weight 2 is not a repeated row"
+    return {
+        "check_sample_weight_equivalence_on_dense_data": reason,
+        "check_sample_weight_equivalence_on_sparse_data": reason,
+    }
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.filterwarnings("ignore::sknn_scratch.TrivialModelWarning")
+@parametrize_with_checks(
+    [
+        ScratchMLPClassifier((32, 16), dropout=[0.2, 0.1]),
+        ScratchMLPRegressor(dropout=0.2),
+    ],
+    expected_failed_checks=_dropout_failures,
+)
+def test_sklearn_estimator_checks_with_dropout(estimator, check):
+    check(estimator)
+
+
 @pytest.fixture(scope="module")
 def blobs():
     X, y = make_classification(
