@@ -12,7 +12,6 @@ score; what both do once fitted (predict, the array API hook) in
 :mod:`sknn_scratch._predict`.
 """
 
-import functools
 import math
 from numbers import Integral
 
@@ -23,7 +22,6 @@ from sklearn.base import (
     TransformerMixin,
     _fit_context,
 )
-from sklearn.model_selection import train_test_split
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
 from ._array import (
@@ -34,21 +32,24 @@ from ._array import (
 )
 from ._callbacks import CallbackSupportMixin, end_fit, fit_context
 from ._checkpoint import (
-    NON_FINITE_LOSS_MESSAGE,
     NON_FINITE_MESSAGE,
     OVERFLOW_MESSAGE,
     advice,
 )
 from ._components import (
+    fresh_random_state,
     hidden_activation,
+    initializer_activations,
     is_stochastic,
     learning_rate_init,
+    name_of,
     resolve_loss,
     resolve_optimizer,
 )
 from ._diagnosis import check_progress
 from ._dropout import check_solver as check_dropout_solver
 from ._dropout import dropout_rates, make_dropout
+from ._full_batch import fit_full_batch
 from ._inputs import detached
 from ._network import Network
 from ._params import PARAMETER_CONSTRAINTS, samples_per_batch
@@ -184,7 +185,7 @@ default=None
                     self, network, *data, incremental, context, validation
                 )
             else:
-                self._fit_full_batch(network, X, Y, sample_weight)
+                fit_full_batch(self, network, X, Y, sample_weight)
                 converged = self._training.n_iter_ < self.max_iter
         finally:
             # the fitted attributes, from the training's state (also when
@@ -343,16 +344,16 @@ default=None
         The weights are drawn with numpy, whatever the input's library: the
         same ``random_state`` starts from the same weights everywhere.
         """
-        rng = _fresh_random_state(self.random_state)
+        rng = fresh_random_state(self.random_state)
         self._training = Training(rng, self.early_stopping)
         # the fitted attributes of a fit that has not trained yet
         for name, value in self._training.fitted_attributes().items():
             setattr(self, name, value)
         self.n_outputs_ = Y.shape[1]
         self.n_layers_ = len(layer_units)
-        self.out_activation_ = _name_of(self.output_activation_, self.output_activation)
+        self.out_activation_ = name_of(self.output_activation_, self.output_activation)
         self.coefs_, self.intercepts_ = [], []
-        activations = _initializer_activations(self.hidden_activation_, layer_units)
+        activations = initializer_activations(self.hidden_activation_, layer_units)
         for fan_in, fan_out, activation in zip(
             layer_units[:-1], layer_units[1:], activations
         ):
@@ -385,7 +386,7 @@ default=None
             self.coefs_ = [unwrap(backend.asarray(W, dtype)) for W in coefs]
             self.intercepts_ = [unwrap(backend.asarray(b, dtype)) for b in intercepts]
         self.n_layers_ = len(layer_units)
-        self.out_activation_ = _name_of(self.output_activation_, self.output_activation)
+        self.out_activation_ = name_of(self.output_activation_, self.output_activation)
         self._training = Training.of(self)
         self._training.carry_on(self.early_stopping)
 
@@ -399,67 +400,6 @@ default=None
                 "going to be clipped"
             )
         return samples_per_batch(self.batch_size, n_samples)
-
-    def _split_validation(self, X, Y, y_original, sample_weight):
-        """The training and validation sets of early stopping."""
-        stratify = y_original if self._stratify_validation(Y) else None
-        arrays = [X, Y, y_original] + ([] if sample_weight is None else [sample_weight])
-        try:
-            split = train_test_split(
-                *arrays,
-                random_state=self._training.rng,
-                test_size=self.validation_fraction,
-                stratify=stratify,
-            )
-        except ValueError as exc:
-            # train_test_split speaks of its own test_size: say which
-            # parameter that is here (its message is kept, as MLPClassifier's)
-            raise ValueError(
-                f"early_stopping=True could not set aside "
-                f"validation_fraction={self.validation_fraction} of the "
-                f"{X.shape[0]} training samples as a validation set: {exc}"
-            ) from exc
-        X_train, X_val, Y_train, Y_val, _, y_val = split[:6]
-        Y_val = unwrap(wrapped(Y_val).astype(wrapped(X).dtype))
-        sw_train, sw_val = (None, None) if sample_weight is None else split[6:]
-        if X_val.shape[0] < 2:
-            raise ValueError(
-                "The validation set is too small. Increase 'validation_fraction' "
-                "or the size of your dataset."
-            )
-        return X_train, X_val, Y_train, Y_val, y_val, sw_train, sw_val
-
-    def _fit_full_batch(self, network, X, Y, sample_weight):
-        start = network.pack()
-        x, n_iter, loss = self.optimizer_.minimize(
-            functools.partial(_objective, network, X, Y, sample_weight),
-            start.copy(),
-            max_iter=self.max_iter,
-            tol=_full_batch_tol(self.tol, network),
-            max_fun=self.max_fun,
-            verbose=self.verbose,
-        )
-        state = self._training
-        state.n_iter_ = int(n_iter)
-        state.loss_ = float(loss)
-        state.t_ += X.shape[0] * state.n_iter_
-        weights_finite = bool(np.isfinite(x).all())
-        loss_finite = math.isfinite(state.loss_)
-        # otherwise the estimator keeps the weights of the start, finite
-        network.unpack(x if weights_finite and loss_finite else start)
-        self.coefs_ = [unwrap(W) for W in network.coefs]
-        self.intercepts_ = [unwrap(b) for b in network.intercepts]
-        if not weights_finite:
-            raise ValueError(NON_FINITE_MESSAGE)
-        if not loss_finite:
-            message = NON_FINITE_LOSS_MESSAGE.format(loss=state.loss_)
-            raise ValueError(message + _alpha_advice(self, X.shape[0]))
-        if state.best_loss_ is not None:
-            state.best_loss_ = min(state.best_loss_, state.loss_)
-
-    # --------------------------------------------------------- transform
-    # (defined here, not in PredictionMixin: set_output wraps only the
-    # methods a class defines itself)
 
     def transform(self, X):
         """The learned features: the outputs of the last hidden layer.
@@ -495,70 +435,3 @@ default=None
         # PyTorch, CuPy and array-api-strict arrays train where they are
         tags.array_api_support = True
         return tags
-
-
-def _full_batch_tol(tol, network):
-    """The tolerance a full-batch optimizer stops at, for this network.
-
-    ``tol`` itself (MLPClassifier's) where the loss and the output activation
-    cancel, their gradient ``y_pred - y`` through the output. Otherwise (the
-    article's squared error on sigmoids) the gradient carries the output's
-    derivative, which vanishes where outputs saturate: on standardised
-    digits L-BFGS sits for tens of iterations on plateaus whose gradients are
-    near 1e-6, a class never predicted, and stops there at ``tol`` (0.87
-    held-out accuracy after 40 iterations; at ``tol / 1000``, 0.98).
-    """
-    return tol if network.fused else tol * 1e-3
-
-
-def _alpha_advice(estimator, n_samples):
-    """`` Lower alpha ...`` where the penalty is the likely cause, else nothing."""
-    text = advice(estimator, n_samples)
-    return " " + text if text.startswith("Lower alpha") else ""
-
-
-def _objective(network, X, Y, sample_weight, vector):
-    """The loss and gradient a full-batch optimizer minimises."""
-    # an exponential that overflows to inf gives the 0 it should (1 / (1 + inf));
-    # a loss that overflows is not finite, which the optimizer and the
-    # estimator see (so no warning of the arithmetic either)
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        return network.loss_and_gradient(vector, X, Y, sample_weight)
-
-
-def _initializer_activations(hidden_activation, layer_units):
-    """The activation the initializer is told of, for each layer.
-
-    One activation for all hidden layers: that one, for every layer (the
-    output layer included, as MLPClassifier's Glorot factor). One per hidden
-    layer: each layer's own, and the last hidden layer's for the output
-    layer (``None`` without hidden layers).
-    """
-    n_layers = len(layer_units) - 1
-    if not isinstance(hidden_activation, list | tuple):
-        return [hidden_activation] * n_layers
-    hidden = list(hidden_activation)
-    return hidden + [hidden[-1] if hidden else None]
-
-
-def _fresh_random_state(random_state):
-    """A RandomState for this fit; ``None`` seeds a new one from the OS.
-
-    scikit-learn's ``check_random_state(None)`` returns numpy's global state;
-    a fresh generator keeps fits from touching (or depending on) it.
-    """
-    if random_state is None:
-        return np.random.RandomState()
-    if isinstance(random_state, Integral | np.integer):
-        return np.random.RandomState(random_state)
-    return random_state
-
-
-def _name_of(component, spec):
-    """The name scikit-learn's MLP would report for an output activation."""
-    name = getattr(component, "sklearn_name", None)
-    if name:
-        return name
-    if isinstance(spec, str):
-        return spec
-    return type(component).__name__.lower()

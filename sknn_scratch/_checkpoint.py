@@ -1,6 +1,7 @@
 """Divergence: the weights to return to, and what fit says when it happens."""
 
 import numpy as np
+from scipy.sparse import issparse
 
 from ._params import samples_per_batch
 
@@ -119,3 +120,42 @@ def return_to_finite(checkpoint, outputs_finite):
     for _ in checkpoint.restore_each():
         if outputs_finite():
             return
+
+
+def outputs_finite(network, X, chunk_rows):
+    """Whether every output of ``network`` for ``X`` is finite.
+
+    Usually proved without a forward pass, from bounds on ``|Z|``: the
+    inputs are bounded by ``max |X|``, each layer's ``|Z|`` by the bound of
+    its inputs times the largest column sum of ``|W|``, plus ``max |b|``,
+    and a bounded activation (sigmoid, tanh) bounds its outputs. Every
+    built-in activation maps finite sums to finite outputs, so bounds far
+    below overflow settle it; otherwise the outputs are computed, a chunk
+    at a time.
+    """
+    X = network.backend.wrap(X)
+    if X.shape[0] == 0 or _bounded_far_below_overflow(network, X):
+        return True
+    for start in range(0, X.shape[0], chunk_rows):
+        _, A = network.feedforward(X[start : start + chunk_rows])
+        if not np.isfinite(A).all():
+            return False
+    return True
+
+
+def _bounded_far_below_overflow(network, X):
+    dtype = network.coefs[-1].dtype
+    if issparse(X) or dtype.kind != "f":
+        return False
+    limit = np.finfo(dtype).max * 1e-6  # far above any rounding in the sums
+    # two reductions, not np.abs(X): no temporary the size of X
+    bound = max(abs(float(X.max())), abs(float(X.min())))
+    for W, b, f in zip(network.coefs, network.intercepts, network.activations):
+        column_sums = float(np.abs(W).sum(axis=0).max()) if W.size else 0.0
+        bias = float(np.abs(b).max()) if b.size else 0.0
+        bound = bound * column_sums + bias
+        if not bound < limit:
+            return False
+        if f.output_bound is not None:
+            bound = float(f.output_bound)
+    return True

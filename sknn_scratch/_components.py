@@ -6,6 +6,9 @@ message naming the parameter: softmax as a hidden activation, a loss for
 the other kind of estimator, an optimizer without its methods.
 """
 
+from numbers import Integral
+
+import numpy as np
 from sklearn.base import is_classifier
 from sklearn.utils._param_validation import InvalidParameterError
 
@@ -124,3 +127,41 @@ def is_stochastic(optimizer):
     ``stochastic = False`` is stochastic.
     """
     return getattr(optimizer, "stochastic", True)
+
+
+def initializer_activations(hidden_activation, layer_units):
+    """The activation the initializer is told of, for each layer.
+
+    One activation for all hidden layers: that one, for every layer (the
+    output layer included, as MLPClassifier's Glorot factor). One per hidden
+    layer: each layer's own, and the last hidden layer's for the output
+    layer (``None`` without hidden layers).
+    """
+    n_layers = len(layer_units) - 1
+    if not isinstance(hidden_activation, list | tuple):
+        return [hidden_activation] * n_layers
+    hidden = list(hidden_activation)
+    return hidden + [hidden[-1] if hidden else None]
+
+
+def fresh_random_state(random_state):
+    """A RandomState for this fit; ``None`` seeds a new one from the OS.
+
+    scikit-learn's ``check_random_state(None)`` returns numpy's global state;
+    a fresh generator keeps fits from touching (or depending on) it.
+    """
+    if random_state is None:
+        return np.random.RandomState()
+    if isinstance(random_state, Integral | np.integer):
+        return np.random.RandomState(random_state)
+    return random_state
+
+
+def name_of(component, spec):
+    """The name scikit-learn's MLP would report for an output activation."""
+    name = getattr(component, "sklearn_name", None)
+    if name:
+        return name
+    if isinstance(spec, str):
+        return spec
+    return type(component).__name__.lower()

@@ -10,30 +10,18 @@ In the article's terms, for the 2-2-1 network ``W[0] = [[w1, w3], [w2, w4]]``,
 every stochastic fit runs it for every mini-batch (any batch size, one
 sample included; dense or sparse ``X``; float32 or float64; built-in
 components, their subclasses and users' own objects alike), and L-BFGS uses
-its loss and gradient (:meth:`Network.loss_and_gradient`). The formulas are
+its loss and gradient (:mod:`sknn_scratch._full_batch`). The formulas are
 the components': each activation, loss and optimizer computes its own part,
 in place, in buffers this module allocates once per fit (see
-:mod:`sknn_scratch.activations` and :mod:`sknn_scratch.losses`).
-
-The path of one ``fit``:
-
-1. the estimator (:mod:`sknn_scratch._base`) validates the data and the
-   parameters, resolves the components and draws the first weights;
-2. the epoch loop (:mod:`sknn_scratch._training`) shuffles, cuts each epoch
-   into mini-batches and hands each to :meth:`Network.train_step`; after each
-   epoch it records the loss, asks the stopping rule
-   (:mod:`sknn_scratch._stopping`) whether to go on, and keeps weights to go
-   back to if training diverges (:mod:`sknn_scratch._checkpoint`);
-3. :meth:`Network.train_step`: feedforward, the loss and ``d_L_d_ypred``, the
-   chain rule back through every layer, the optimizer's update.
+:mod:`sknn_scratch.activations` and :mod:`sknn_scratch.losses`). The path
+of a whole ``fit`` to here: ``docs/how_it_works.rst``.
 
 Nothing here knows about scikit-learn.
 """
 
 import numpy as np
-from scipy.sparse import issparse
 
-from ._array import Wrapped, backend_of, to_numpy, wrapped
+from ._array import Wrapped, backend_of, wrapped
 from ._forms import activation_forms, loss_forms
 from .losses import L2Penalty
 
@@ -316,10 +304,6 @@ class Network:
         _, _, deltas = self._layer_buffers(n_samples, X.dtype, training=True)
         return loss, sums, outputs, [delta.copy() for delta in deltas]
 
-    def penalty_value(self, total_weight):
-        """The L2 penalty of the current weights, for ``total_weight`` samples."""
-        return self.penalty.value(self.weights, total_weight)
-
     # ------------------------------------------------------ feedforward
 
     def _feedforward_into(self, X, Zs, As, dropout=None):
@@ -381,9 +365,8 @@ class Network:
     def _feedforward_once(self, X):
         """``Z, A`` of the output layer in one pass, in new arrays.
 
-        For a batch that fits in one chunk (one row, say): buffers to reuse
-        would cost more than they save. Each hidden layer's outputs are
-        computed over its sums, which prediction does not need.
+        For a batch of one chunk (one row, say): buffers to reuse would cost
+        more than they save. Hidden outputs are written over their sums.
         """
         A, last = X, self._layers[-1]
         for layer in self._layers:
@@ -407,43 +390,6 @@ class Network:
             A = f.forward_into(Z, Z)
             outputs.append(A)
         return outputs
-
-    def outputs_finite(self, X, chunk_rows):
-        """Whether every output of the network for ``X`` is finite.
-
-        Usually proved without a forward pass, from bounds on ``|Z|``: the
-        inputs are bounded by ``max |X|``, each layer's ``|Z|`` by the bound of
-        its inputs times the largest column sum of ``|W|``, plus ``max |b|``,
-        and a bounded activation (sigmoid, tanh) bounds its outputs. Every
-        built-in activation maps finite sums to finite outputs, so bounds far
-        below overflow settle it; otherwise the outputs are computed, a chunk
-        at a time.
-        """
-        X = self.backend.wrap(X)
-        if X.shape[0] == 0 or self._bounded_far_below_overflow(X):
-            return True
-        for start in range(0, X.shape[0], chunk_rows):
-            _, A = self.feedforward(X[start : start + chunk_rows])
-            if not np.isfinite(A).all():
-                return False
-        return True
-
-    def _bounded_far_below_overflow(self, X):
-        dtype = self.coefs[-1].dtype
-        if issparse(X) or dtype.kind != "f":
-            return False
-        limit = np.finfo(dtype).max * 1e-6  # far above any rounding in the sums
-        # two reductions, not np.abs(X): no temporary the size of X
-        bound = max(abs(float(X.max())), abs(float(X.min())))
-        for W, b, f in zip(self.coefs, self.intercepts, self.activations):
-            column_sums = float(np.abs(W).sum(axis=0).max()) if W.size else 0.0
-            bias = float(np.abs(b).max()) if b.size else 0.0
-            bound = bound * column_sums + bias
-            if not bound < limit:
-                return False
-            if f.output_bound is not None:
-                bound = float(f.output_bound)
-        return True
 
     def _layer_buffers(self, n_rows, dtype, training=True):
         """Each layer's ``Z``, ``A`` and ``dL/dZ`` buffers for ``n_rows`` rows.
@@ -490,27 +436,6 @@ class Network:
             [cut(A) for A in As],
             None if deltas is None else [cut(d) for d in deltas],
         )
-
-    # --- Packing all parameters into one vector, for full-batch optimizers
-
-    def pack(self):
-        """All parameters as one numpy vector, for a full-batch optimizer."""
-        return np.array(to_numpy(self.theta), dtype=np.float64)
-
-    def unpack(self, vector):
-        """Copy ``vector`` (from :meth:`pack`) into the parameters in place."""
-        self.theta[...] = vector
-
-    def loss_and_gradient(self, vector, X, Y, sample_weight=None):
-        """The loss and gradient at the packed parameters ``vector``.
-
-        On numpy vectors, wherever the network's arrays are: scipy's L-BFGS
-        runs on the CPU.
-        """
-        self.unpack(vector)
-        X, Y, sample_weight = self._wrapped(X, Y, sample_weight)
-        loss = float(self.backprop(X, Y, sample_weight))
-        return loss, np.array(to_numpy(self.grad), dtype=np.float64)
 
     def _wrapped(self, *arrays):
         return [self.backend.wrap(a) for a in arrays]

@@ -16,6 +16,7 @@ from sklearn.utils._chunking import get_chunk_n_rows
 from sklearn.utils.validation import validate_data
 
 from ._array import backend_of, convert_arrays, float_dtypes, unwrap, wrapped
+from ._checkpoint import outputs_finite
 from ._inputs import plainly_valid, prepared
 from ._network import Network, hidden_activations
 
@@ -121,7 +122,7 @@ class PredictionMixin:
         """True if the fitted network's outputs on ``X`` are all finite."""
         network, X = self._network(X)
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            return network.outputs_finite(X, self._chunk_rows(X))
+            return outputs_finite(network, X, self._chunk_rows(X))
 
 
 #: each estimator's last prediction network, and what it was built from:

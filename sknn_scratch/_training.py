@@ -26,6 +26,7 @@ from ._checkpoint import (
 from ._interrupt import catch_interrupt
 from ._progress import epoch_progress
 from ._stopping import StoppingRule
+from ._validation import split_validation
 from ._warn import warn
 
 
@@ -178,8 +179,8 @@ def fit_stochastic(
     tasks = EpochTasks.of(est, context, X, y, lambda: runner.sync())
     if est.early_stopping:
         if validation is None:
-            X, X_val, Y, Y_val, y_val, sample_weight, sw_val = est._split_validation(
-                X, Y, y, sample_weight
+            X, X_val, Y, Y_val, y_val, sample_weight, sw_val = split_validation(
+                est, X, Y, y, sample_weight
             )
             validation = (X_val, Y_val, y_val, sw_val)
         state.validation_loss_curve_ = state.validation_loss_curve_ or []
@@ -333,5 +334,7 @@ def loss_on(network, X, Y, sample_weight, rows=4096):
                 loss += network.loss.loss(Y_batch, A, sw) * weight
         if not total_weight:
             return 0.0
-        loss = loss / total_weight + network.penalty_value(total_weight)
+        loss = loss / total_weight + network.penalty.value(
+            network.weights, total_weight
+        )
     return float(loss)

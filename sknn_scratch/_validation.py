@@ -12,6 +12,7 @@ HistGradientBoosting's ``validation_score_``), or a scorer.
 
 import numpy as np
 from sklearn.metrics import check_scoring
+from sklearn.model_selection import train_test_split
 from sklearn.utils.validation import _check_sample_weight, column_or_1d, validate_data
 
 from ._array import float_dtypes, to_numpy, unwrap, wrapped
@@ -125,3 +126,38 @@ def validation_score(estimator, scorer, Z, A, loss, validation):
     # the network's arrays)
     kwargs = {} if sw_val is None else {"sample_weight": to_numpy(sw_val)}
     return float(scorer(estimator, X_val, y_val, **kwargs))
+
+
+def split_validation(est, X, Y, y_original, sample_weight):
+    """The training and validation sets of early stopping."""
+    stratify = y_original if est._stratify_validation(Y) else None
+    arrays = [X, Y, y_original] + ([] if sample_weight is None else [sample_weight])
+    try:
+        split = train_test_split(
+            *arrays,
+            random_state=est._training.rng,
+            test_size=est.validation_fraction,
+            stratify=stratify,
+        )
+    except ValueError as exc:
+        # train_test_split speaks of its own test_size: say which
+        # parameter that is here (its message is kept, as MLPClassifier's)
+        raise ValueError(
+            f"early_stopping=True could not set aside "
+            f"validation_fraction={est.validation_fraction} of the "
+            f"{X.shape[0]} training samples as a validation set: {exc}"
+        ) from exc
+    X_train, X_val, Y_train, Y_val, _, y_val = split[:6]
+    Y_val = unwrap(wrapped(Y_val).astype(wrapped(X).dtype))
+    sw_train, sw_val = (None, None) if sample_weight is None else split[6:]
+    if X_val.shape[0] < 2:
+        raise ValueError(
+            "The validation set is too small. Increase 'validation_fraction' "
+            "or the size of your dataset."
+        )
+    return X_train, X_val, Y_train, Y_val, y_val, sw_train, sw_val
+
+
+# --------------------------------------------------------- transform
+# (defined here, not in PredictionMixin: set_output wraps only the
+# methods a class defines itself)

@@ -357,24 +357,18 @@ class Identity(Activation):
         pass  # f'(z) = 1
 
 
-def _largest_exponent(dtype):
-    """The largest ``z`` of ``dtype`` whose exponential is finite."""
-    z = np.log(np.finfo(dtype).max).astype(dtype)
-    with np.errstate(over="ignore"):
-        while not np.isfinite(np.exp(z)):
-            z = np.nextafter(z, dtype(0))
-    return z
-
-
 #: per float dtype, where the exponential would overflow
-_LARGEST_EXPONENT = {
-    np.dtype(t): _largest_exponent(t) for t in (np.float16, np.float32, np.float64)
-}
+_LARGEST_EXPONENT = {}
 
 
 def _exponent_limit(dtype):
-    if dtype not in _LARGEST_EXPONENT:  # longdouble, say
-        _LARGEST_EXPONENT[dtype] = _largest_exponent(dtype.type)
+    """The largest ``z`` of ``dtype`` whose exponential is finite."""
+    if dtype not in _LARGEST_EXPONENT:
+        z = np.log(np.finfo(dtype).max).astype(dtype)
+        with np.errstate(over="ignore"):
+            while not np.isfinite(np.exp(z)):
+                z = np.nextafter(z, dtype.type(0))
+        _LARGEST_EXPONENT[dtype] = z
     return _LARGEST_EXPONENT[dtype]
 
 

@@ -105,7 +105,7 @@ def test_validation_score_is_accuracy_on_held_out_set_and_best_weights_kept(
 @pytest.fixture
 def split_spy(monkeypatch):
     """Records the arguments and result of the estimators' validation split."""
-    import sknn_scratch._base as base
+    import sknn_scratch._validation as base
 
     seen = {}
     original = base.train_test_split

@@ -17,6 +17,7 @@ from sklearn.exceptions import ConvergenceWarning
 
 import sknn_scratch
 from sknn_scratch import ScratchMLPClassifier
+from sknn_scratch._checkpoint import outputs_finite
 from sknn_scratch._forms import activation_forms as engine_form
 from sknn_scratch._network import Network
 from sknn_scratch.activations import (
@@ -269,7 +270,7 @@ def test_outputs_finite_proves_or_checks(scale, finite):
     # identity hidden layer: its outputs are as large as its sums
     network = Network(W, b, Identity(), Sigmoid())
     with np.errstate(over="ignore", invalid="ignore"):
-        assert network.outputs_finite(X, chunk_rows=1) is finite
+        assert outputs_finite(network, X, chunk_rows=1) is finite
         _, A = network.feedforward(X)
     assert np.isfinite(A).all() is np.bool_(finite)
 
