@@ -253,7 +253,7 @@ def _check_lbfgs_result(result, max_iter):
             "You might also want to scale the data as shown in:\n"
             "    https://scikit-learn.org/stable/modules/preprocessing.html",
             ConvergenceWarning,
-            # here, minimize, _fit_full_batch, _fit, fit, _fit_context
+            # here, minimize, fit_full_batch, _fit, fit, _fit_context
             stacklevel=7,
         )
     return min(result.nit, max_iter)
