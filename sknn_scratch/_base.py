@@ -264,7 +264,7 @@ default=None
         # back to; with early stopping the best epoch's weights stand)
         checked = stochastic and not self.early_stopping
         if not incremental and not checked and not self._outputs_finite(X):
-            raise ValueError(OVERFLOW_MESSAGE + " " + advice(self, X.shape[0]))
+            raise ValueError(OVERFLOW_MESSAGE + " " + advice(self, X))
 
     def _in_weights_dtype(self, X, first_pass, backend):
         """As MLPClassifier: the first fit fixes the weights' dtype, and later

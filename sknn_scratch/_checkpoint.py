@@ -3,6 +3,7 @@
 import numpy as np
 from scipy.sparse import issparse
 
+from ._diagnosis import UNSCALED, largest_column
 from ._params import samples_per_batch
 
 NON_FINITE_MESSAGE = (
@@ -22,40 +23,34 @@ NON_FINITE_LOSS_MESSAGE = (
 )
 
 
-ADVICE = (
-    "Lower learning_rate_init, scale the inputs (for example with "
-    "StandardScaler in a Pipeline), or raise alpha."
-)
 DIVERGENCE = (
     " Training diverged: the newest weights whose outputs on the training data "
     "are finite were kept. "
 )
 
 
-def advice(estimator, n_samples):
-    """What to do about a fit that diverged on ``n_samples`` samples.
+def advice(estimator, X, Y=None):
+    """What to do about a fit that diverged on the samples ``X`` (targets ``Y``).
 
-    :data:`ADVICE`, unless the L2 penalty's step overshoots: each update of
-    plain SGD multiplies the weights by ``1 - alpha * rate / batch``, which
-    at ``alpha * rate / batch >= 1`` throws them past zero (for a full-batch
+    The penalty's step first: each update of plain SGD multiplies the
+    weights by ``1 - alpha * rate / batch``, which at
+    ``alpha * rate / batch >= 1`` throws them past zero (for a full-batch
     solver, a penalty gradient of ``alpha / n_samples >= 1`` times the
     weights). Raising alpha then makes it worse; lowering it is the fix when
     alpha itself is large (at least the batch size: the penalty outweighs
-    the data), lowering the learning rate otherwise.
+    the data). Otherwise the inputs' scale tells unscaled inputs from a
+    learning rate too large (:func:`sknn_scratch._diagnosis.cause`; the
+    weights of a diverged fit have grown without bound).
     """
+    n_samples = X.shape[0]
     rate = getattr(estimator, "learning_rate_init_", None)
     full_batch = rate is None
     batch = max(1, samples_per_batch(estimator.batch_size, n_samples))
     if full_batch:
         batch = max(1, n_samples)
     step = estimator.alpha * (1.0 if full_batch else rate) / batch
-    if step < 1:
-        return ADVICE
-    if estimator.alpha < batch:
-        return (
-            "Lower learning_rate_init, or scale the inputs (for example with "
-            "StandardScaler in a Pipeline)."
-        )
+    if step < 1 or estimator.alpha < batch:
+        return _scale_or_rate(estimator, X, Y, raise_alpha=step < 1)
     if full_batch:
         return (
             f"Lower alpha (alpha={estimator.alpha:g}): the L2 penalty's "
@@ -66,14 +61,50 @@ def advice(estimator, n_samples):
         f"Lower alpha (alpha={estimator.alpha:g}): each update takes alpha * "
         f"learning rate / batch size = {estimator.alpha:g} * {rate:g} / {batch} "
         f"= {step:.3g} times the weights off them, which throws them past "
-        "zero. Then, if training still diverges, lower learning_rate_init or "
-        "scale the inputs (for example with StandardScaler in a Pipeline)."
+        "zero. Then, if training still diverges, "
+        + _scale_or_rate(estimator, X, Y, raise_alpha=False)
     )
 
 
-def divergence_advice(estimator, n_samples):
+def _scale_or_rate(estimator, X, Y, raise_alpha):
+    """Scale the inputs where they are not on a unit scale; else the rate."""
+    name = type(estimator).__name__
+    scale, column = largest_column(X)
+    rate = getattr(estimator, "learning_rate_init_", None)
+    lower = (
+        f"lower learning_rate_init (it is {rate:g})"
+        if rate is not None
+        else "raise alpha"
+    )
+    if scale > UNSCALED:
+        text = (
+            f"Scale the inputs (column {column} has a root mean square of "
+            f"{scale:.3g}): put a StandardScaler before the estimator in a "
+            f"Pipeline, make_pipeline(StandardScaler(), {name}()); or {lower}."
+        )
+    else:
+        text = (
+            "The inputs are on a unit scale (no column's root mean square "
+            f"above {UNSCALED:g}): the steps were too large. "
+            + lower[0].upper()
+            + lower[1:]
+            + (", or raise alpha." if raise_alpha and rate is not None else ".")
+        )
+    identity = getattr(estimator, "out_activation_", None) == "identity"
+    if identity and not hasattr(estimator, "classes_") and Y is not None:
+        y_scale, _ = largest_column(Y)
+        if y_scale > UNSCALED:
+            text += (
+                f" Scale y (its root mean square is {y_scale:.3g}): wrap the "
+                "estimator in a TransformedTargetRegressor with a "
+                "StandardScaler."
+            )
+    return text
+
+
+def divergence_advice(estimator, X, Y=None):
     """What a diverged fit's error says after its message."""
-    return DIVERGENCE + advice(estimator, n_samples)
+    return DIVERGENCE + advice(estimator, X, Y)
 
 
 class ArrayCheckpoint:

@@ -19,6 +19,7 @@ its own.
 """
 
 import numpy as np
+from scipy.sparse import issparse
 
 from ._array import to_numpy, unwrap, wrapped
 from ._forms import loss_forms
@@ -35,6 +36,18 @@ MAX_ROWS = 10_000
 #: an output is saturated where the activation's derivative is below this
 #: fraction of its largest
 SATURATED = 1e-3
+#: a column (of X, or of a regressor's y) whose root mean square is above
+#: this is not on a unit scale: with weights drawn as the initializers draw
+#: them, its weighted sums reach the flat ends of a sigmoid or tanh (whose
+#: derivative is under 1e-3 of its largest beyond |z| = 7 and 3.8), and its
+#: gradients are as many times larger as it is. Standardised columns have 1,
+#: one-hot ones at most 1.
+UNSCALED = 10.0
+#: weights larger than this were thrown there by steps too large for the
+#: data: every initializer draws them under 10 (a standard normal's largest
+#: of a million draws is about 5), and a network that learns from inputs on
+#: a unit scale keeps them so
+LARGE_WEIGHT = 100.0
 
 
 class TrivialModelWarning(UserWarning):
@@ -81,11 +94,11 @@ def check_progress(estimator, X, Y, sample_weight):
     if not (np.isfinite(loss) and trivial > 0 and loss >= TRIVIAL_RATIO * trivial):
         return
     hidden = [to_numpy(A) for A in outputs[:-1]]
-    warn(_message(estimator, loss, trivial, hidden), TrivialModelWarning)
+    message = _message(estimator, loss, trivial, hidden)
+    warn(message + " " + cause(estimator, X, Y), TrivialModelWarning)
 
 
 def _message(estimator, loss, trivial, hidden_outputs):
-    name = type(estimator).__name__
     classifier = hasattr(estimator, "classes_")
     what = "the class frequencies" if classifier else "the mean of y"
     message = (
@@ -100,15 +113,93 @@ def _message(estimator, loss, trivial, hidden_outputs):
         message += (
             f" {saturated:.0%} of the hidden units' outputs are saturated (at "
             "the limits of the activation, where its derivative vanishes): the "
-            "weighted sums are far too large for it, as unscaled inputs make "
-            "them."
+            "weighted sums are far too large for it."
         )
-    return message + (
-        " Scale the inputs: put a StandardScaler before the estimator in a "
-        f"Pipeline, make_pipeline(StandardScaler(), {name}()) (and, for a "
-        "regressor, scale y too); if that is not it, try another "
-        "learning_rate_init or solver."
-    )
+    return message
+
+
+def largest_column(X):
+    """The largest root mean square of a column of ``X``, and its index.
+
+    Measured on at most :data:`MAX_ROWS` rows, evenly spaced; any array
+    library, or a sparse matrix.
+    """
+    step = max(1, -(-X.shape[0] // MAX_ROWS))
+    X = unwrap(wrapped(X)[::step])
+    with np.errstate(over="ignore", invalid="ignore"):
+        if issparse(X):
+            squares = np.asarray(X.multiply(X).mean(axis=0)).ravel()
+        else:
+            X = np.asarray(to_numpy(X), dtype=np.float64)
+            squares = np.mean(np.square(X.reshape(X.shape[0], -1)), axis=0)
+    if squares.size == 0:
+        return 0.0, 0
+    column = int(np.nanargmax(squares)) if not np.isnan(squares).all() else 0
+    return float(np.sqrt(squares[column])), column
+
+
+def largest_weight(estimator):
+    """The largest absolute weight of the fitted network (NaN counts as inf)."""
+    largest = 0.0
+    for W in estimator.coefs_:
+        W = to_numpy(W)
+        if W.size:
+            value = np.max(np.abs(W))
+            largest = max(largest, float(value) if np.isfinite(value) else np.inf)
+    return largest
+
+
+def cause(estimator, X, Y=None):
+    """What to change, told from the inputs' scale and the weights' growth.
+
+    - inputs not on a unit scale (a column's root mean square above
+      :data:`UNSCALED`): scale them;
+    - weights grown past :data:`LARGE_WEIGHT`: the steps were too large:
+      lower the learning rate (or raise alpha for a full-batch solver);
+    - neither: the inputs are fine and the steps were small; a fit that
+      learned nothing stopped too soon or its rate was too small.
+
+    A regressor whose ``Y`` is not on a unit scale is told to scale it; a
+    classifier's targets are its own, never named.
+    """
+    name = type(estimator).__name__
+    scale, column = largest_column(X)
+    weight = largest_weight(estimator)
+    rate = getattr(estimator, "learning_rate_init_", None)
+    advice = []
+    if scale > UNSCALED:
+        advice.append(
+            f"Scale the inputs (column {column} has a root mean square of "
+            f"{scale:.3g}): put a StandardScaler before the estimator in a "
+            f"Pipeline, make_pipeline(StandardScaler(), {name}())."
+        )
+    if weight > LARGE_WEIGHT:
+        fix = (
+            f"lower learning_rate_init (it is {rate:g})"
+            if rate is not None
+            else "raise alpha"
+        )
+        advice.append(
+            f"The weights grew to {weight:.3g}: the steps were too large for "
+            f"the data; {fix}."
+        )
+    # (a regressor's identity output only: an exponential one's y are counts)
+    identity = getattr(estimator, "out_activation_", None) == "identity"
+    if identity and not hasattr(estimator, "classes_") and Y is not None:
+        y_scale, _ = largest_column(Y)
+        if y_scale > UNSCALED:
+            advice.append(
+                f"Scale y (its root mean square is {y_scale:.3g}): wrap the "
+                "estimator in a TransformedTargetRegressor with a "
+                "StandardScaler."
+            )
+    if not advice:
+        advice.append(
+            "The inputs are on a unit scale and the weights stayed small: "
+            "training stopped before it got anywhere. Try a larger "
+            "learning_rate_init, a smaller tol, or solver='adam'."
+        )
+    return " ".join(advice)
 
 
 def _saturated_fraction(activations, hidden_outputs):

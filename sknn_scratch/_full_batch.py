@@ -40,7 +40,7 @@ def fit_full_batch(est, network, X, Y, sample_weight):
         raise ValueError(NON_FINITE_MESSAGE)
     if not loss_finite:
         message = NON_FINITE_LOSS_MESSAGE.format(loss=state.loss_)
-        raise ValueError(message + _alpha_advice(est, X.shape[0]))
+        raise ValueError(message + _alpha_advice(est, X))
     if state.best_loss_ is not None:
         state.best_loss_ = min(state.best_loss_, state.loss_)
 
@@ -77,9 +77,9 @@ def _full_batch_tol(tol, network):
     return tol if network.fused else tol * 1e-3
 
 
-def _alpha_advice(estimator, n_samples):
+def _alpha_advice(estimator, X):
     """`` Lower alpha ...`` where the penalty is the likely cause, else nothing."""
-    text = advice(estimator, n_samples)
+    text = advice(estimator, X)
     return " " + text if text.startswith("Lower alpha") else ""
 
 

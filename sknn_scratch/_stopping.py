@@ -108,17 +108,17 @@ class StoppingRule:
             print(message + f" Setting learning rate to {state.learning_rate:f}")
         return False
 
-    def diverged(self, n_samples):
+    def diverged(self, X, Y):
         """With early stopping, a diverged epoch ends training at the best weights.
 
-        ``n_samples``: the training samples, for the advice.
+        ``X``, ``Y``: the training data, for the advice.
         """
         est, state = self.estimator, self.state
         state.validation_scores_.append(np.nan)
         state.validation_loss_curve_.append(np.nan)
         warn(
             f"Training diverged at epoch {state.n_iter_}: the weights of the best "
-            "validation epoch were kept. " + advice(est, n_samples),
+            "validation epoch were kept. " + advice(est, X, Y),
             ConvergenceWarning,
         )
 

@@ -256,11 +256,11 @@ class _Epochs:
             if not est.early_stopping:
                 runner.sync()
                 return_to_finite(runner, self._outputs_finite)
-                advice = divergence_advice(est, self.n_samples)
+                advice = divergence_advice(est, self.X, self.Y)
                 raise ValueError(NON_FINITE_MESSAGE + advice)
             # as MLPClassifier: early stopping returns the best epoch's
             # weights instead of failing
-            rule.diverged(self.n_samples)
+            rule.diverged(self.X, self.Y)
             return True
         runner.save()
         state.loss_curve_.append(state.loss_)
@@ -315,7 +315,7 @@ class _Epochs:
         partial_fit pays it too)."""
         if not self._outputs_finite():
             return_to_finite(self.runner, self._outputs_finite)
-            advice = divergence_advice(self.est, self.n_samples)
+            advice = divergence_advice(self.est, self.X, self.Y)
             raise ValueError(OVERFLOW_MESSAGE + advice)
 
 

@@ -154,3 +154,107 @@ def test_the_rows_it_measures_may_all_weigh_zero():
     # better than the weighted mean of y, so no warning
     assert reg.score(X, y, sample_weight=weights) > 0
     assert TrivialModelWarning not in [w.category for w in record]
+
+
+# --- the cause it names: unscaled inputs, a learning rate too large, or neither
+
+
+def _trivial_message(estimator, X, y):
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        estimator.fit(X, y)
+    messages = [str(w.message) for w in record if w.category is TrivialModelWarning]
+    assert messages, [str(w.message) for w in record]
+    return messages[0]
+
+
+def test_raw_wine_is_told_to_scale_the_inputs_and_which_column():
+    X, y = load_wine(return_X_y=True)
+    message = _trivial_message(ScratchMLPClassifier(random_state=0), X, y)
+    # proline, column 12, is in the hundreds and thousands
+    assert "Scale the inputs (column 12" in message
+    assert "learning_rate_init" not in message
+    assert "y" not in message.split("Scale the inputs")[1].split()  # no y advice
+
+
+def test_a_huge_learning_rate_on_standardised_inputs_is_named_not_the_inputs():
+    # the report: weights of 2.9e34 and the advice to scale standard-normal X
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(200, 4))
+    y = (X[:, 0] > 0).astype(int)
+    clf = ScratchMLPClassifier(learning_rate_init=1e6, max_iter=50, random_state=0)
+    message = _trivial_message(clf, X, y)
+    assert "The weights grew to" in message
+    assert "lower learning_rate_init (it is 1e+06)" in message
+    assert "Scale the inputs" not in message and "StandardScaler" not in message
+    assert "scale y" not in message.lower()
+
+
+def test_standardised_inputs_that_learned_nothing_are_not_told_to_scale():
+    X, y = load_digits(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    # a rate that cannot move the weights: the stopping rule ends the fit at once
+    clf = ScratchMLPClassifier((32,), learning_rate_init=1e-9, random_state=0)
+    message = _trivial_message(clf, X, y)
+    assert "Scale the inputs" not in message and "StandardScaler" not in message
+    assert "The inputs are on a unit scale" in message
+    assert "larger learning_rate_init" in message
+
+
+def test_a_regressor_is_told_to_scale_y_only_where_it_is_not_scaled():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(100, 3))
+    noise = rng.normal(size=100)  # nothing to learn: every fit is trivial
+    stalled = dict(hidden_layer_sizes=(5,), learning_rate_init=1e-12, random_state=0)
+    # (a tol on the scale of this loss, about 1e6, for the rule to stop)
+    unscaled = ScratchMLPRegressor(**stalled, tol=1e2)
+    message = _trivial_message(unscaled, X, 1000 * noise + 500)
+    assert "Scale y" in message and "TransformedTargetRegressor" in message
+    assert "Scale the inputs" not in message
+    message = _trivial_message(ScratchMLPRegressor(**stalled), X, noise)
+    assert "Scale y" not in message and "Scale the inputs" not in message
+    assert "The inputs are on a unit scale" in message
+
+
+def test_divergence_advice_tells_the_learning_rate_from_the_inputs():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(100, 3))
+    y = X @ [1.0, -2.0, 0.5]
+    huge_rate = ScratchMLPRegressor(
+        (8,), activation="relu", learning_rate_init=1e6, random_state=0
+    )
+    with pytest.raises(ValueError, match="diverged") as info:
+        huge_rate.fit(X, y)
+    message = str(info.value)
+    assert "The inputs are on a unit scale" in message
+    assert "Lower learning_rate_init (it is 1e+06)" in message
+    assert "Scale the inputs" not in message and "Scale y" not in message
+    unscaled = ScratchMLPRegressor(
+        (8,), activation="relu", learning_rate_init=0.5, random_state=0
+    )
+    with pytest.raises(ValueError, match="diverged") as info:
+        unscaled.fit(X * 1e4, y)
+    assert "Scale the inputs (column" in str(info.value)
+
+
+def test_the_classifiers_divergence_advice_never_names_y():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(100, 3))
+    y = (X[:, 0] > 0).astype(int)
+    clf = ScratchMLPClassifier(
+        (8,),
+        activation="relu",
+        loss="log_loss",
+        learning_rate_init=1e8,
+        random_state=0,
+    )
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        try:
+            clf.fit(X, y)
+        except ValueError as exc:
+            messages = [str(exc)]
+        else:
+            messages = [str(w.message) for w in record]
+    text = " ".join(messages)
+    assert "Scale y" not in text and "scale y" not in text
