@@ -223,3 +223,35 @@ def test_network_display_benchmark_runs_and_judges_its_target():
     for contender in ("strongest edges", "every edge", "LossCurveDisplay (reference)"):
         assert contender in out
     assert re.search(r"The default draw (meets|MISSES) the target of 2 s\.", out)
+
+
+def test_realdata_quick_runs_every_contender_on_the_same_folds():
+    result = run(BENCHMARKS / "realdata.py", "--quick", timeout=120)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "1 thread(s)" in out
+    for name in ("breast_cancer", "digits", "diabetes"):
+        block = out.split(f"\n{name} (")[1].split("\n\n")[0]
+        rows = [line.split() for line in block.splitlines()[2:5]]
+        assert [row[0] for row in rows] == ["ours", "ours-sk", "sklearn"]
+        for row in rows:
+            score, spread, seconds = map(float, row[1:4])
+            assert 0 < score <= 1 and spread >= 0 and seconds > 0
+    # the summary judges both tasks against every target
+    summary = out.split("Summary")[1]
+    for task in ("classification", "regression"):
+        assert task in summary
+    for target in ("mean score", "worst difference", "fold spread", "fit time"):
+        assert summary.count(target) == 4, target
+    assert summary.count("ConvergenceWarning") == 4
+
+
+def test_realdata_runs_a_subset_and_refuses_unknown_names(benchmark_modules):
+    import realdata
+
+    names = {d.name for d in realdata.DATASETS}
+    tasks = [d.task for d in realdata.DATASETS]
+    assert len(names) == len(realdata.DATASETS) >= 20
+    assert tasks.count("classification") >= 8 and tasks.count("regression") >= 8
+    result = run(BENCHMARKS / "realdata.py", "--only", "no_such_set", timeout=60)
+    assert result.returncode != 0 and "no_such_set" in result.stderr
