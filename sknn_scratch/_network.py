@@ -225,22 +225,12 @@ class Network:
         dropout = self.dropout
         y_pred = self._feedforward_into(X, Zs, As, dropout)
 
-        # --- The loss, and d_L_d_ypred through the output activation: dL/dZ
-        # of the output layer (one step where the loss and activation cancel).
-        # The gradient of a mean is the mean of the per-sample gradients: each
-        # row is scaled by its weight / n (and a folded learning rate)
+        # --- The loss, and d_L_d_ypred through the output activation
         factor = scale / total_weight
-        rows = factor if sample_weight is None else (sample_weight * factor)[:, None]
         delta = deltas[-1]
-        if self.fused:
-            loss = self.loss.loss_and_output_delta_into(
-                Y, y_pred, sample_weight, delta, rows
-            )
-        else:
-            loss = self.loss.loss_and_gradient_into(
-                Y, y_pred, sample_weight, delta, rows
-            )
-            self.activations[-1].times_derivative(delta, Zs[-1], y_pred)
+        loss = self._loss_and_output_delta(
+            Y, y_pred, Zs[-1], sample_weight, factor, delta
+        )
         if self.alpha:
             loss += self.penalty.value(self.weights, total_weight)
 
@@ -276,35 +266,23 @@ class Network:
         # (on another device the loss stays there: one copy an epoch, not a batch)
         return loss if type(loss) is Wrapped else float(loss)
 
-    def traced_backprop(self, X, Y, sample_weight=None):
-        """:meth:`backprop` on a batch, and what it computed on the way.
+    def _loss_and_output_delta(self, Y, y_pred, Z, sample_weight, factor, delta):
+        """The batch's loss; ``dL/dZ`` of the output layer into ``delta``.
 
-        For :func:`sknn_scratch.trace_step`, which shows one step as the
-        article works it. The step writes over its buffers (an activation's
-        outputs over its sums, ``f'`` over the outputs), so the sums and
-        outputs are kept from a pass of their own through the same
-        feedforward, into buffers that alias nothing; each layer's ``dL/dZ``
-        is read from the step's buffers once it is done.
-
-        Returns
-        -------
-        loss : float
-            As :meth:`backprop`, which leaves the gradients in
-            :attr:`coef_grads` and :attr:`intercept_grads`.
-        sums, outputs, deltas : list of ndarray
-            Each layer's ``Z``, ``A = f(Z)`` and ``dL/dZ``, first layer first,
-            new arrays of shape ``(n_samples, n_units)``.
+        In one step where the loss and the output activation cancel. The
+        gradient of a mean is the mean of the per-sample gradients: each row
+        is scaled by its weight times ``factor`` (``1 / n``, and a folded
+        learning rate).
         """
-        X, Y, sample_weight = self._wrapped(X, Y, sample_weight)
-        n_samples, dtype = X.shape[0], self.coefs[-1].dtype
-        sums = [self.backend.empty((n_samples, W.shape[1]), dtype) for W in self.coefs]
-        outputs = [np.empty_like(Z) for Z in sums]
-        self._feedforward_into(X, sums, outputs)
-        loss = self.backprop(X, Y, sample_weight)
-        _, _, deltas = self._layer_buffers(n_samples, X.dtype, training=True)
-        return loss, sums, outputs, [delta.copy() for delta in deltas]
-
-    # ------------------------------------------------------ feedforward
+        rows = factor if sample_weight is None else (sample_weight * factor)[:, None]
+        if self.fused:
+            return self.loss.loss_and_output_delta_into(
+                Y, y_pred, sample_weight, delta, rows
+            )
+        loss = self.loss.loss_and_gradient_into(Y, y_pred, sample_weight, delta, rows)
+        # d_L_d_ypred * f'(Z): dL/dZ of the output layer
+        self.activations[-1].times_derivative(delta, Z, y_pred)
+        return loss
 
     def _feedforward_into(self, X, Zs, As, dropout=None):
         """Each layer's ``Z = A_prev @ W + b`` and ``A = f(Z)``, in buffers.

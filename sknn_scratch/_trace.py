@@ -1,7 +1,7 @@
 """``trace_step``: one training step, worked out as the article works it.
 
 Every number comes from the network's own step: the sums, outputs,
-``dL/dZ`` and gradients from :meth:`Network.traced_backprop` (the
+``dL/dZ`` and gradients from :func:`traced_backprop` (the
 :meth:`Network.backprop` that every fit runs), the updates from
 :meth:`Network.train_step` with a copy of the estimator's optimizer. Nothing
 here computes a formula of its own, so the trace shows what training does.
@@ -108,7 +108,7 @@ def trace_step(estimator, X, y, sample_weight=None):
     coefs = [W.copy() for W in network.coefs]
     intercepts = [b.copy() for b in network.intercepts]
     with np.errstate(over="ignore"):
-        loss, sums, outputs, deltas = network.traced_backprop(X, Y, sample_weight)
+        loss, sums, outputs, deltas = traced_backprop(network, X, Y, sample_weight)
         coef_grads = [g.copy() for g in network.coef_grads]
         intercept_grads = [g.copy() for g in network.intercept_grads]
         d_L_d_ypred = _d_L_d_ypred(estimator, Y, outputs[-1], sample_weight)
@@ -227,3 +227,37 @@ class StepTrace:
         n_samples = self.inputs.shape[0]
         units = "-".join(map(str, self.layer_units))
         return f"<StepTrace of a {units} network on {n_samples} sample(s)>"
+
+
+def traced_backprop(network, X, Y, sample_weight=None):
+    """:meth:`Network.backprop` on a batch, and what it computed on the way.
+
+    For :func:`sknn_scratch.trace_step`, which shows one step as the
+    article works it. The step writes over its buffers (an activation's
+    outputs over its sums, ``f'`` over the outputs), so the sums and
+    outputs are kept from a pass of their own through the same
+    feedforward, into buffers that alias nothing; each layer's ``dL/dZ``
+    is read from the step's buffers once it is done.
+
+    Returns
+    -------
+    loss : float
+        As :meth:`Network.backprop`, which leaves the gradients in
+        :attr:`coef_grads` and :attr:`intercept_grads`.
+    sums, outputs, deltas : list of ndarray
+        Each layer's ``Z``, ``A = f(Z)`` and ``dL/dZ``, first layer first,
+        new arrays of shape ``(n_samples, n_units)``.
+    """
+    X, Y, sample_weight = network._wrapped(X, Y, sample_weight)
+    n_samples, dtype = X.shape[0], network.coefs[-1].dtype
+    sums = [
+        network.backend.empty((n_samples, W.shape[1]), dtype) for W in network.coefs
+    ]
+    outputs = [np.empty_like(Z) for Z in sums]
+    network._feedforward_into(X, sums, outputs)
+    loss = network.backprop(X, Y, sample_weight)
+    _, _, deltas = network._layer_buffers(n_samples, X.dtype, training=True)
+    return loss, sums, outputs, [delta.copy() for delta in deltas]
+
+
+# ------------------------------------------------------ feedforward
