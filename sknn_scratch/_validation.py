@@ -15,7 +15,7 @@ from sklearn.metrics import check_scoring
 from sklearn.model_selection import train_test_split
 from sklearn.utils.validation import _check_sample_weight, column_or_1d, validate_data
 
-from ._array import float_dtypes, to_numpy, unwrap, wrapped
+from ._array import backend_of, float_dtypes, to_numpy, unwrap, wrapped
 from ._inputs import prepared
 
 
@@ -123,8 +123,15 @@ def validation_score(estimator, scorer, Z, A, loss, validation):
     if isinstance(scorer, str):  # "loss": higher is better, as every score
         return -loss
     # the estimator predicts with the weights being trained (its coefs_ are
-    # the network's arrays)
-    kwargs = {} if sw_val is None else {"sample_weight": to_numpy(sw_val)}
+    # the network's arrays); numeric targets and the weights join X_val's
+    # library, where its predictions are
+    backend = backend_of(X_val)
+    if not backend.is_numpy:
+        if y_val.dtype.kind in "biuf":
+            y_val = unwrap(backend.asarray(y_val))
+        if sw_val is not None:
+            sw_val = unwrap(backend.asarray(to_numpy(sw_val)))
+    kwargs = {} if sw_val is None else {"sample_weight": sw_val}
     return float(scorer(estimator, X_val, y_val, **kwargs))
 
 

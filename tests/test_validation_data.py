@@ -270,3 +270,21 @@ def test_without_a_request_the_pipeline_refuses_x_val(routing, split):
     pipe = Pipeline([("scale", StandardScaler()), ("net", _clf())])
     with pytest.raises(sklearn.exceptions.UnsetMetadataPassedError):
         pipe.fit(X, y, X_val=X_val, y_val=y_val)
+
+
+def test_torch_tensors_with_a_scorer_as_numpy(split):
+    torch = pytest.importorskip("torch")
+    X, y, X_val, y_val = split
+    expected = _clf(scoring="f1", max_iter=10).fit(X, y, X_val=X_val, y_val=y_val)
+    tensors = [torch.asarray(a) for a in (X, y, X_val, y_val)]
+    with sklearn.config_context(array_api_dispatch=True):
+        fitted = _clf(scoring="f1", max_iter=10).fit(
+            tensors[0],
+            tensors[1],
+            X_val=tensors[2],
+            y_val=tensors[3],
+            sample_weight_val=torch.ones(len(y_val), dtype=torch.float64),
+        )
+    np.testing.assert_allclose(
+        fitted.validation_scores_, expected.validation_scores_, rtol=1e-12
+    )
