@@ -27,7 +27,7 @@ def check_given(estimator, X_val, y_val, sample_weight_val):
                 "sample_weight_val is provided, but X_val and y_val were not provided."
             )
         return False
-    # HistGradientBoosting's messages, word for word
+    # HistGradientBoosting's messages (it also has early_stopping='auto')
     if y_val is None:
         raise ValueError("X_val is provided, but y_val was not provided.")
     if X_val is None:

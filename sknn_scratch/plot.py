@@ -199,9 +199,9 @@ class LossCurveDisplay:
         name : str, default=None
             The title; ``None`` uses the estimator's class name.
         score_name : str, default=None
-            The label of the score axis; ``None`` means
-            ``"Validation accuracy"`` for a classifier and
-            ``"Validation R²"`` for a regressor.
+            The label of the score axis; ``None`` names the estimator's
+            ``scoring``: ``"Validation accuracy"`` for a classifier and
+            ``"Validation R²"`` for a regressor by default.
         **kw
             Passed to :meth:`plot` (``line_kw``, ``validation_loss_kw``,
             ``validation_score_kw``).
@@ -256,9 +256,7 @@ class LossCurveDisplay:
                 f"'adam'), and this one was fitted with solver={network.solver!r}."
             )
         if score_name is None:
-            score_name = (
-                "Validation accuracy" if is_classifier(network) else "Validation R²"
-            )
+            score_name = _score_name(network)
         display = cls(
             loss_curve=loss_curve,
             validation_loss_curve=getattr(network, "validation_loss_curve_", None),
@@ -267,3 +265,14 @@ class LossCurveDisplay:
             name=type(network).__name__ if name is None else name,
         )
         return display.plot(ax=ax, **kw)
+
+
+def _score_name(network):
+    """The score axis's label: what the network's ``scoring`` records."""
+    scoring = getattr(network, "scoring", None)
+    if scoring is None:
+        return "Validation accuracy" if is_classifier(network) else "Validation R²"
+    if isinstance(scoring, str):
+        # "loss" is recorded negated, as HistGradientBoosting records it
+        return "Validation -loss" if scoring == "loss" else f"Validation {scoring}"
+    return "Validation score"

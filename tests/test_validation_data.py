@@ -288,3 +288,22 @@ def test_torch_tensors_with_a_scorer_as_numpy(split):
     np.testing.assert_allclose(
         fitted.validation_scores_, expected.validation_scores_, rtol=1e-12
     )
+
+
+@pytest.mark.parametrize(
+    "scoring, label",
+    [
+        (None, "Validation accuracy"),
+        ("loss", "Validation -loss"),
+        ("f1", "Validation f1"),
+    ],
+)
+def test_the_loss_curve_display_names_the_score(split, scoring, label):
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    from sknn_scratch.plot import LossCurveDisplay
+
+    X, y, X_val, y_val = split
+    clf = _clf(scoring=scoring, max_iter=3).fit(X, y, X_val=X_val, y_val=y_val)
+    display = LossCurveDisplay.from_estimator(clf)
+    assert display.score_ax_.get_ylabel() == label
