@@ -52,6 +52,7 @@ import warnings
 
 try:
     from skl2onnx import update_registered_converter
+    from skl2onnx.algebra.onnx_operator import OnnxOperator, OnnxOperatorItem
     from skl2onnx.algebra.onnx_ops import OnnxIdentity
     from skl2onnx.common.data_types import (
         BooleanTensorType,
@@ -131,10 +132,17 @@ class _Graph:
         return self.node("MatMul", [A, self.constant(np.ones((n_columns, 1)))])
 
 
-def _ops_output(graph, make, Z):
+def _ops_output(graph, make, Z, what="the graph"):
     """The name of ``make(X)``, skl2onnx operators built on the input ``Z``."""
     opv = graph.container.target_opset
     expression = make(OnnxIdentity(Z, op_version=opv), opv)
+    if not isinstance(expression, OnnxOperator | OnnxOperatorItem):
+        raise TypeError(
+            f"{what} returned {type(expression).__name__} {expression!r:.80}, "
+            "not an ONNX operator: onnx_ops(X, dtype, op_version) must return "
+            "skl2onnx operators (from skl2onnx.algebra.onnx_ops) built on X, "
+            "such as OnnxRelu(X, op_version=op_version)."
+        )
     output = graph.scope.get_unique_variable_name("activation")
     OnnxIdentity(expression, op_version=opv, output_names=[output]).add_to(
         graph.scope, graph.container
@@ -230,6 +238,7 @@ def _apply_activation(graph, activation, Z, owner, attribute):
             graph,
             lambda X, opv: activation.onnx_ops(X, dtype=graph.dtype, op_version=opv),
             Z,
+            what=f"The onnx_ops of {type(owner).__name__}'s {attribute} {activation!r}",
         )
     for klass in type(activation).__mro__:
         if klass in _ACTIVATIONS and _computes(activation, klass):
@@ -246,13 +255,17 @@ def _apply_activation(graph, activation, Z, owner, attribute):
 _BUILTIN_NAMES = "Sigmoid, Tanh, ReLU, LeakyReLU, ELU, Softplus, Identity, Softmax, Exp"
 
 
-def _forward(graph, model, input_name):
-    """Names of the output layer's sums ``Z`` and outputs ``A``."""
-    A = graph.node("Cast", [input_name], to=graph.proto_dtype)
+def _forward(graph, model, input_name, layers=None):
+    """Names of the output layer's sums ``Z`` and outputs ``A``.
+
+    ``layers=-1``: of the last hidden layer (``transform``'s features).
+    """
+    A = Z = graph.node("Cast", [input_name], to=graph.proto_dtype)
     last = len(model.coefs_) - 1
     hidden = hidden_activations(model.hidden_activation_, last)
     per_layer = isinstance(model.hidden_activation_, list | tuple)
-    for i, (W, b) in enumerate(zip(model.coefs_, model.intercepts_)):
+    layer_weights = list(zip(model.coefs_, model.intercepts_))[:layers]
+    for i, (W, b) in enumerate(layer_weights):
         product = graph.node("MatMul", [A, graph.constant(W)])
         Z = graph.node("Add", [product, graph.constant(np.reshape(b, (1, -1)))])
         if i < last:
@@ -265,10 +278,63 @@ def _forward(graph, model, input_name):
 
 
 def _graph_for(scope, operator, container):
+    _check_opset(operator.raw_operator, container.target_opset)
     proto_dtype = guess_proto_type(operator.inputs[0].type)
     if proto_dtype != DOUBLE:
         proto_dtype = FLOAT
     return _Graph(scope, container, proto_dtype)
+
+
+#: the first opset whose operators the graph can use: Where (opset 9) and
+#: Min, Max with broadcasting (opset 8)
+MIN_OPSET = 9
+
+
+def _check_opset(model, target_opset):
+    opset = (
+        target_opset.get("", MIN_OPSET)
+        if isinstance(target_opset, dict)
+        else target_opset
+    )
+    if opset is not None and opset < MIN_OPSET:
+        raise ValueError(
+            f"Cannot convert {type(model).__name__} to ONNX with target_opset="
+            f"{opset}: its graph needs opset {MIN_OPSET} or later (the operator "
+            "Where, and Min and Max with broadcasting). Pass target_opset="
+            f"{MIN_OPSET} or more, or leave it out for skl2onnx's latest."
+        )
+
+
+def _check_numpy(model):
+    """The converters read the weights with numpy: a model fitted on another
+    library's arrays (PyTorch tensors) must move to numpy first."""
+    arrays = [*model.coefs_, *model.intercepts_, getattr(model, "classes_", None)]
+    if any(a is not None and not isinstance(a, np.ndarray) for a in arrays):
+        library = type(model.coefs_[0]).__module__.split(".")[0]
+        raise TypeError(
+            f"Cannot convert {type(model).__name__} to ONNX: it was fitted on "
+            f"{library} arrays, and its weights are {library}'s. Move it to "
+            "numpy first: sknn_scratch.move_estimator_to(model, numpy)."
+        )
+
+
+def _feeding(operator, through=("SklearnZipMap",)):
+    """The types of the operators that take this one's outputs as inputs.
+
+    In a ``Pipeline`` (not last) or a ``FeatureUnion`` a network is a
+    transform step. ``through``: operators skl2onnx adds to a classifier's
+    own outputs (its ZipMap), whose consumers count instead.
+    """
+    names = {v.onnx_name for v in operator.outputs}
+    found = []
+    for other in operator.scope_inst.operators.values():
+        if other is operator or not any(v.onnx_name in names for v in other.inputs):
+            continue
+        if other.type in through:
+            found += _feeding(other, through)
+        else:
+            found.append(other.type)
+    return found
 
 
 # --------------------------------------------------------------- classifier
@@ -298,7 +364,7 @@ def _normalised_sigmoids(graph, Z):
     return graph.node("Softmax", [log_sigmoids], axis=1)
 
 
-def _rescaled_outputs(graph, model, A, single_label):
+def _rescaled_outputs(graph, model, Z, A, single_label):
     """Outputs of another activation, mapped from the loss's target range."""
     low, high = getattr(model.loss_function_, "target_range", (0, 1))
     shifted = graph.node("Sub", [A, graph.constant([low])])
@@ -313,7 +379,16 @@ def _rescaled_outputs(graph, model, A, single_label):
     positive = graph.node("Greater", [sums, graph.constant([0])])
     divisor = graph.node("Where", [positive, sums, graph.constant([1])])
     uniform = graph.constant([1 / model.n_outputs_])
-    return graph.node("Where", [positive, graph.node("Div", [P, divisor]), uniform])
+    P = graph.node("Where", [positive, graph.node("Div", [P, divisor]), uniform])
+    if type(model.output_activation_) is act.Softplus and low == 0:
+        # softplus(z) = ln(1 + e^z) is e^z (1 - e^z / 2 + ...): where a row's
+        # outputs are all tiny, their normalised values are the softmax of z
+        # to within the dtype's precision, where onnxruntime's float
+        # softplus rounds them to 0 (z below about -37 or -87)
+        eps = graph.constant([np.finfo(graph.dtype).eps])
+        tiny = graph.node("Less", [sums, eps])
+        P = graph.node("Where", [tiny, graph.node("Softmax", [Z], axis=1), P])
+    return P
 
 
 def _probabilities(graph, model, Z, A):
@@ -331,7 +406,7 @@ def _probabilities(graph, model, Z, A):
             # a subclass's outputs need not be the sigmoids of Z
             P = graph.node("Div", [A, graph.row_sums(A, model.n_outputs_)])
     else:
-        P = _rescaled_outputs(graph, model, A, single_label)
+        P = _rescaled_outputs(graph, model, Z, A, single_label)
     if model.n_outputs_ == 1 and not multilabel:
         complement = graph.node("Sub", [graph.constant([1]), P])
         P = graph.node("Concat", [complement, P], axis=1)
@@ -343,9 +418,19 @@ def _class_labels(scope, model):
     classes = np.asarray(get_label_classes(scope, model))
     if classes.dtype.kind in "OUS":
         return STRING, np.array([str(c).encode("utf-8") for c in classes])
+    if classes.dtype.kind == "u" and classes.size and classes.max() > INT64_MAX:
+        raise ValueError(
+            f"Cannot convert {type(model).__name__} to ONNX: its classes_ "
+            f"include {classes.max()}, above 2**63 - 1, and skl2onnx's labels "
+            "are int64 (they would come back negative). Encode the labels "
+            "(sklearn.preprocessing.LabelEncoder) before fitting, or convert "
+            'with options={"nocl": True} and map the class indices yourself.'
+        )
     # booleans and floats too: a classifier's float labels are integral
     return INT64, classes.astype(np.int64)
 
+
+INT64_MAX = np.iinfo(np.int64).max
 
 # the float64 sigmoid is exactly 1 above 53 ln 2, where exp(-z) < 2^-53
 _SIGMOID_64_SATURATES = 53 * np.log(2)
@@ -388,6 +473,7 @@ def _labels(graph, model, Z, P, label_name, scope):
 
 def _convert_classifier(scope, operator, container):
     model = operator.raw_operator
+    _check_numpy(model)
     graph = _graph_for(scope, operator, container)
     Z, A = _forward(graph, model, operator.inputs[0].full_name)
     P = _probabilities(graph, model, Z, A)
@@ -397,8 +483,19 @@ def _convert_classifier(scope, operator, container):
 
 
 def _classifier_shapes(operator):
-    calculate_linear_classifier_output_shapes(operator)
     model = operator.raw_operator
+    _check_numpy(model)
+    feeds = _feeding(operator)
+    if feeds:
+        raise ValueError(
+            f"Cannot convert {type(model).__name__} as a transform step (its "
+            f"outputs feed {', '.join(feeds)}): there scikit-learn calls its "
+            "transform, the last hidden layer's outputs, and skl2onnx gives "
+            "a classifier two outputs, labels and probabilities. Convert a "
+            "ScratchMLPRegressor as the feature step, whose converter exports "
+            "transform there, or put the classifier last."
+        )
+    calculate_linear_classifier_output_shapes(operator)
     if _is_multilabel(model):
         N = operator.inputs[0].get_first_dimension()
         operator.outputs[0].set_type(Int64TensorType([N, model.n_outputs_]))
@@ -409,12 +506,17 @@ def _classifier_shapes(operator):
 
 def _convert_regressor(scope, operator, container):
     model = operator.raw_operator
+    _check_numpy(model)
     graph = _graph_for(scope, operator, container)
-    _, A = _forward(graph, model, operator.inputs[0].full_name)
+    # a transform step (in a Pipeline, not last, or a FeatureUnion): what
+    # scikit-learn calls there, transform's hidden features
+    layers = -1 if _feeding(operator) else None
+    _, A = _forward(graph, model, operator.inputs[0].full_name, layers)
     graph.node("Identity", [A], operator.outputs[0].full_name)
 
 
 def _regressor_shapes(operator):
+    _check_numpy(operator.raw_operator)
     check_input_and_output_numbers(operator, input_count_range=1, output_count_range=1)
     check_input_and_output_types(
         operator,
@@ -428,7 +530,18 @@ def _regressor_shapes(operator):
     double = isinstance(operator.inputs[0].type, DoubleTensorType)
     tensor_type = DoubleTensorType if double else FloatTensorType
     N = operator.inputs[0].get_first_dimension()
-    operator.outputs[0].set_type(tensor_type([N, operator.raw_operator.n_outputs_]))
+    model = operator.raw_operator
+    width = model._n_features_out if _feeding(operator) else model.n_outputs_
+    operator.outputs[0].set_type(tensor_type([N, width]))
+
+
+def _parse_classifier(scope, model, inputs, custom_parsers=None):
+    """skl2onnx's parser of classifiers, after the check that the model's
+    arrays are numpy's (the parser reads ``classes_``)."""
+    from skl2onnx._parse import _parse_sklearn_classifier
+
+    _check_numpy(model)
+    return _parse_sklearn_classifier(scope, model, inputs, custom_parsers)
 
 
 update_registered_converter(
@@ -436,6 +549,7 @@ update_registered_converter(
     "SknnScratchMLPClassifier",
     _classifier_shapes,
     _convert_classifier,
+    parser=_parse_classifier,
     options={
         "zipmap": [True, False, "columns"],
         "output_class_labels": [False, True],

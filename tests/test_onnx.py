@@ -406,3 +406,131 @@ def test_poisson_regressor_and_its_exponential_output():
     np.testing.assert_allclose(y64[:, 0], reg.predict(X), rtol=1e-12)
     (y32,) = _run(reg, X.astype(np.float32))
     assert np.isfinite(y32).all() and y32.max() > 0.99 * np.finfo(np.float32).max
+
+
+# ------------------------------------------------ edges: opsets, steps, labels
+
+
+def _session(onx):
+    return ort.InferenceSession(
+        onx.SerializeToString(), providers=["CPUExecutionProvider"]
+    )
+
+
+@pytest.mark.parametrize("opset", [9, 13, 18])
+@pytest.mark.parametrize("output", ["softmax", "softplus"])
+def test_every_opset_from_9_runs(opset, output):
+    X, y = _data()
+    clf = ScratchMLPClassifier(
+        (6,), output_activation=output, max_iter=30, random_state=0
+    ).fit(X, y)
+    X32 = _float32_inputs(X)
+    onx = to_onnx(clf, X32, target_opset=opset, options=_no_zipmap(clf))
+    labels, proba = _session(onx).run(None, {"X": X32})
+    np.testing.assert_array_equal(labels, clf.predict(X32))
+    np.testing.assert_allclose(proba, clf.predict_proba(X32), rtol=0, atol=ATOL)
+
+
+@pytest.mark.parametrize("opset", [1, 7, 8])
+@pytest.mark.parametrize("estimator", [ScratchMLPClassifier, ScratchMLPRegressor])
+def test_an_opset_before_9_is_refused_at_conversion(opset, estimator):
+    X, y = _data()
+    model = estimator((4,), max_iter=5, random_state=0).fit(X, y)
+    with pytest.raises(ValueError, match=f"target_opset={opset}.*opset 9 or later"):
+        to_onnx(model, X.astype(np.float32), target_opset=opset)
+
+
+def test_a_regressor_as_a_transform_step_exports_its_hidden_features():
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_union
+
+    X, y = _data()
+    X32 = _float32_inputs(X)
+    pipe = make_pipeline(
+        ScratchMLPRegressor((5,), max_iter=30, random_state=0), LogisticRegression()
+    ).fit(X, y)
+    labels, proba = _run(pipe, X32, options=_no_zipmap(pipe))
+    np.testing.assert_array_equal(labels, pipe.predict(X32))
+    np.testing.assert_allclose(proba, pipe.predict_proba(X32), atol=ATOL)
+    # two networks side by side: each one's transform
+    union = make_union(
+        ScratchMLPRegressor((5,), max_iter=30, random_state=0),
+        ScratchMLPRegressor((3,), activation="tanh", max_iter=30, random_state=1),
+    ).fit(X, y)
+    (features,) = _run(union, X32)
+    np.testing.assert_allclose(features, union.transform(X32), atol=ATOL)
+    # last in a pipeline, still predict
+    reg = make_pipeline(StandardScaler(), ScratchMLPRegressor((5,), max_iter=30))
+    reg.fit(X, y)
+    np.testing.assert_allclose(_run(reg, X32)[0][:, 0], reg.predict(X32), atol=ATOL)
+
+
+def test_a_classifier_as_a_transform_step_is_refused_by_name():
+    from sklearn.linear_model import LogisticRegression
+
+    X, y = _data()
+    pipe = make_pipeline(
+        ScratchMLPClassifier((5,), max_iter=10, random_state=0), LogisticRegression()
+    ).fit(X, y)
+    with pytest.raises(ValueError, match="ScratchMLPClassifier as a transform step"):
+        to_onnx(pipe, X.astype(np.float32))
+
+
+def test_softplus_outputs_that_are_all_tiny_are_normalised_as_predict_does():
+    X, y = _data()
+    clf = ScratchMLPClassifier(
+        (6,), output_activation="softplus", max_iter=30, random_state=0
+    ).fit(X, y)
+    # every output sum far below 0 on some rows (about -40 to -100): softplus
+    # is e^z there, and only the ratios tell the classes apart
+    clf.intercepts_[-1] = clf.intercepts_[-1] - 60
+    X32 = _float32_inputs(X)
+    labels, proba = _run(clf, X32, options=_no_zipmap(clf))
+    assert len(np.unique(clf.predict(X32))) > 1
+    np.testing.assert_array_equal(labels, clf.predict(X32))
+    np.testing.assert_allclose(proba, clf.predict_proba(X32), rtol=0, atol=ATOL)
+
+
+def test_uint64_labels_beyond_int64_are_refused_not_negated():
+    X, y = _data(n_classes=2)
+    labels = np.array([2**63 + 5, 7], dtype=np.uint64)[y]
+    clf = ScratchMLPClassifier((4,), max_iter=5, random_state=0).fit(X, labels)
+    with pytest.raises(ValueError, match=r"above 2\*\*63 - 1.*LabelEncoder"):
+        to_onnx(clf, X.astype(np.float32))
+    # labels that int64 holds convert as they are
+    small = np.array([2**62, 7], dtype=np.uint64)[y]
+    clf = ScratchMLPClassifier((4,), max_iter=5, random_state=0).fit(X, small)
+    predicted, _ = _run(clf, X.astype(np.float32), options=_no_zipmap(clf))
+    np.testing.assert_array_equal(predicted, clf.predict(X.astype(np.float32)))
+
+
+class NotOperators(Swish):
+    """onnx_ops returning an array, not operators."""
+
+    def onnx_ops(self, X, dtype, op_version):
+        return np.zeros(3, dtype=dtype)
+
+
+def test_onnx_ops_returning_no_operator_names_the_activation():
+    X, y = _data()
+    clf = ScratchMLPClassifier(
+        (4,), activation=NotOperators(), max_iter=5, random_state=0
+    ).fit(X, y)
+    with pytest.raises(TypeError, match=r"onnx_ops of .*hidden_activation_.*Not"):
+        to_onnx(clf, X.astype(np.float32))
+
+
+def test_a_model_fitted_on_torch_tensors_says_to_move_it_to_numpy():
+    torch = pytest.importorskip("torch", reason="a model fitted on tensors")
+    import sklearn
+
+    from sknn_scratch import move_estimator_to
+
+    X, y = _data()
+    with sklearn.config_context(array_api_dispatch=True):
+        clf = ScratchMLPClassifier((4,), max_iter=5, random_state=0)
+        clf.fit(torch.asarray(X), torch.asarray(y))
+    with pytest.raises(TypeError, match=r"fitted on torch.*move_estimator_to"):
+        to_onnx(clf, X.astype(np.float32))
+    moved = move_estimator_to(clf, np)
+    _assert_classifier_matches(moved, X.astype(np.float32))
