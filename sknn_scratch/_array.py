@@ -31,10 +31,7 @@ def namespace_of(X):
         return None
     if not hasattr(X, "__array_namespace__") and not hasattr(X, "__dlpack__"):
         return None  # lists, sparse matrices, DataFrames: scikit-learn's
-    from sklearn.utils._array_api import (
-        _is_numpy_namespace,
-        get_namespace_and_device,
-    )
+    from ._sklearn_private import _is_numpy_namespace, get_namespace_and_device
 
     xp, is_array_api, device = get_namespace_and_device(X)
     if not is_array_api or _is_numpy_namespace(xp):
@@ -48,7 +45,7 @@ def to_numpy(array):
         array = array.array
     if array is None or isinstance(array, (np.ndarray, np.generic)):
         return array
-    from sklearn.utils._array_api import get_namespace, move_to
+    from ._sklearn_private import get_namespace, move_to
 
     xp, _ = get_namespace(array)
     return move_to(array, xp=np, device="cpu")
@@ -150,7 +147,7 @@ def array_namespace(*arrays):
     >>> xp.exp(Z).tolist() == np.exp(Z).tolist()
     True
     """
-    from sklearn.utils._array_api import get_namespace
+    from ._sklearn_private import get_namespace
 
     return get_namespace(*(unwrap(a) for a in arrays))[0]
 
@@ -201,15 +198,15 @@ def move_estimator_to(estimator, xp, device=None):
     >>> bool(np.array_equal(moved.predict(X), reg.predict(X)))
     True
     """
-    from sklearn.externals.array_api_compat import array_namespace
-    from sklearn.utils._array_api import move_estimator_to as move
+    from ._sklearn_private import compat_namespace
+    from ._sklearn_private import move_estimator_to as move
 
     if xp is np or getattr(xp, "__name__", "") == "numpy":
-        namespace, device = array_namespace(np.empty(0)), device or "cpu"
+        namespace, device = compat_namespace(np.empty(0)), device or "cpu"
     elif hasattr(xp, "__array_namespace_info__") and not hasattr(xp, "Tensor"):
         namespace = xp  # already an array API namespace
     else:
-        namespace = array_namespace(xp.empty(0))
+        namespace = compat_namespace(xp.empty(0))
     return move(estimator, namespace, device)
 
 

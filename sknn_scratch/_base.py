@@ -20,9 +20,8 @@ from sklearn.base import (
     BaseEstimator,
     ClassNamePrefixFeaturesOutMixin,
     TransformerMixin,
-    _fit_context,
 )
-from sklearn.utils.validation import _check_sample_weight, check_is_fitted
+from sklearn.utils.validation import check_is_fitted
 
 from ._array import (
     backend_of,
@@ -55,6 +54,7 @@ from ._network import Network
 from ._params import PARAMETER_CONSTRAINTS, samples_per_batch
 from ._predict import PredictionMixin, check_same_namespace
 from ._progress import require_tqdm
+from ._sklearn_private import _check_sample_weight, _fit_context
 from ._state import Training
 from ._training import fit_stochastic
 from ._validation import check_given, validation_set

@@ -1,14 +1,12 @@
 """ScratchMLPClassifier: the article's network as a scikit-learn classifier."""
 
 import numpy as np
-from sklearn.base import ClassifierMixin, _fit_context
+from sklearn.base import ClassifierMixin
 from sklearn.metrics import accuracy_score
 from sklearn.preprocessing import LabelBinarizer
-from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import (
-    _check_partial_fit_first_call,
     check_classification_targets,
     type_of_target,
     unique_labels,
@@ -20,6 +18,7 @@ from ._base import BaseScratchMLP
 from ._inputs import prepared
 from ._params import check_class_weight
 from ._probabilities import log_probabilities, probabilities
+from ._sklearn_private import StrOptions, _check_partial_fit_first_call, _fit_context
 from ._validation import validated
 
 
@@ -456,6 +455,9 @@ learning_rate_schedule_, weight_init_ : object
         self : object
             The updated estimator.
         """
+        if isinstance(classes, list | tuple):
+            # (scikit-learn before 1.9 takes no list under array API dispatch)
+            classes = np.asarray(classes)
         if classes is None and not hasattr(self, "classes_"):
             # an indicator matrix names its labels by its columns
             if type_of_target(y).startswith("multilabel"):

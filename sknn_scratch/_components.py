@@ -10,8 +10,8 @@ from numbers import Integral
 
 import numpy as np
 from sklearn.base import is_classifier
-from sklearn.utils._param_validation import InvalidParameterError
 
+from ._sklearn_private import InvalidParameterError
 from .activations import ACTIVATIONS
 from .losses import LOSSES
 from .optimizers import OPTIMIZERS

@@ -4,7 +4,8 @@ import math
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.utils._param_validation import HasMethods, Interval, Options
+
+from ._sklearn_private import HasMethods, Interval, Options
 
 
 def _component(kind_methods):

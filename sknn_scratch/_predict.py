@@ -11,14 +11,13 @@ regressor returns them.
 import weakref
 
 import numpy as np
-from sklearn.utils._array_api import check_same_namespace
-from sklearn.utils._chunking import get_chunk_n_rows
 from sklearn.utils.validation import validate_data
 
 from ._array import backend_of, convert_arrays, float_dtypes, unwrap, wrapped
 from ._checkpoint import outputs_finite
 from ._inputs import plainly_valid, prepared
 from ._network import Network, hidden_activations
+from ._sklearn_private import check_same_namespace, get_chunk_n_rows
 
 #: rows per chunk in prediction: a 256-wide float64 layer of 256 rows (512 kB)
 #: stays in cache from the matrix product to the activation

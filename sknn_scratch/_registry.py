@@ -13,7 +13,7 @@ import inspect
 import warnings
 from importlib import metadata
 
-from sklearn.utils._param_validation import InvalidParameterError
+from ._sklearn_private import InvalidParameterError
 
 
 class Component:

@@ -1,7 +1,7 @@
 """ScratchMLPRegressor: the same network with a linear output, for real targets."""
 
 import numpy as np
-from sklearn.base import RegressorMixin, _fit_context
+from sklearn.base import RegressorMixin
 from sklearn.metrics import r2_score
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
@@ -9,6 +9,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_dat
 from ._array import float_dtypes, to_numpy, unwrap
 from ._base import BaseScratchMLP
 from ._inputs import prepared
+from ._sklearn_private import _fit_context
 from ._validation import validated
 from .losses import Loss
 

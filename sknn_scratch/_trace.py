@@ -10,10 +10,10 @@ here computes a formula of its own, so the trace shows what training does.
 import copy
 
 import numpy as np
-from sklearn.utils.validation import _check_sample_weight
 
 from ._components import is_stochastic
 from ._fitted import network_and_inputs
+from ._sklearn_private import _check_sample_weight
 from ._trace_text import describe, named_values
 from .gradients import _float64_problem
 

@@ -13,10 +13,11 @@ HistGradientBoosting's ``validation_score_``), or a scorer.
 import numpy as np
 from sklearn.metrics import check_scoring
 from sklearn.model_selection import train_test_split
-from sklearn.utils.validation import _check_sample_weight, column_or_1d, validate_data
+from sklearn.utils.validation import column_or_1d, validate_data
 
 from ._array import backend_of, float_dtypes, to_numpy, unwrap, wrapped
 from ._inputs import prepared
+from ._sklearn_private import _check_sample_weight
 
 
 def check_given(estimator, X_val, y_val, sample_weight_val):

@@ -150,7 +150,7 @@ class Wrapped:
 
     @property
     def device(self):
-        from sklearn.utils._array_api import device
+        from ._sklearn_private import device
 
         return device(self.array)
 
