@@ -69,6 +69,10 @@ def check_gradients(
 
     Notes
     -----
+    The network is checked with ``dropout`` off: its derivatives are those
+    of the network itself, which each training step's random masks only
+    restrict to the neurons kept.
+
     Finite differences assume the objective is smooth around the current
     weights. ``relu`` and ``leaky_relu`` at 0, ``absolute_error`` where a
     prediction equals its target and ``hinge`` where a margin is exactly 1
