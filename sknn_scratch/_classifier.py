@@ -4,22 +4,17 @@ import numpy as np
 from sklearn.base import ClassifierMixin
 from sklearn.metrics import accuracy_score
 from sklearn.preprocessing import LabelBinarizer
-from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import (
-    check_classification_targets,
     type_of_target,
-    unique_labels,
 )
-from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
+from sklearn.utils.validation import check_is_fitted
 
-from ._array import backend_of, float_dtypes, to_numpy, unwrap
+from . import _labels
+from ._array import backend_of, to_numpy, unwrap
 from ._base import BaseScratchMLP
-from ._inputs import prepared
-from ._params import check_class_weight
 from ._probabilities import log_probabilities, probabilities
 from ._sklearn_private import StrOptions, _check_partial_fit_first_call, _fit_context
-from ._validation import validated
 
 
 class ScratchMLPClassifier(ClassifierMixin, BaseScratchMLP):
@@ -286,98 +281,9 @@ learning_rate_schedule_, weight_init_ : object
 
     # ------------------------------------------------------ targets
 
-    def _validate_input(self, X, y, incremental, reset):
-        X, y = validate_data(
-            self,
-            prepared(X),
-            y,
-            accept_sparse=["csr", "csc"],
-            multi_output=True,
-            dtype=float_dtypes(X),
-            reset=reset,
-        )
-        # the labels are handled in numpy; numeric classes_ go back to y's
-        # library, as scikit-learn's array API classifiers keep them
-        y_backend, y = backend_of(y), to_numpy(y)
-        if y.ndim == 2 and y.shape[1] == 1:
-            y = column_or_1d(y, warn=True)
-        check_classification_targets(y)
-        if incremental and type_of_target(y) == "multiclass-multioutput":
-            # (fit says so through LabelBinarizer, in MLPClassifier's words)
-            raise ValueError(
-                "Unknown label type: 'multiclass-multioutput' (y has several "
-                "columns of class labels). The network learns binary, "
-                "multiclass or multilabel-indicator targets; for one classifier "
-                "per column use sklearn.multioutput.MultiOutputClassifier."
-            )
-
-        # as MLPClassifier: a new fit defines the classes; warm_start needs the
-        # same ones; partial_fit accepts a subset of those it was first given
-        if not hasattr(self, "classes_") or (not self.warm_start and not incremental):
-            self._label_binarizer = LabelBinarizer()
-            self._label_binarizer.fit(y)
-            self.classes_ = self._label_binarizer.classes_
-            if not y_backend.is_numpy and self.classes_.dtype.kind in "biuf":
-                self.classes_ = unwrap(y_backend.asarray(self.classes_))
-        else:
-            classes = unique_labels(y) if self._is_multilabel() else np.unique(y)
-            if self.warm_start:
-                if set(classes) != set(self._numpy_classes()):
-                    raise ValueError(
-                        "warm_start can only be used where `y` has the same "
-                        "classes as in the previous call to fit. Previously "
-                        f"got {self._numpy_classes()}, `y` has {classes}"
-                    )
-            elif len(np.setdiff1d(classes, self._numpy_classes(), assume_unique=True)):
-                raise ValueError(
-                    "`y` has classes not in `self.classes_`. "
-                    f"`self.classes_` has {self._numpy_classes()}. 'y' has {classes}."
-                )
-        classes = self._numpy_classes()
-        if not self._is_multilabel() and len(classes) < 2:
-            raise ValueError(
-                "Classifier can't train when only one class is present: `y` "
-                f"holds the single class {classes[0]!r}. "
-                f"{type(self).__name__} needs at least two classes."
-            )
-        return X, self._one_hot(y), y
-
-    def _one_hot(self, y):
-        """The labels ``y`` (of known classes) as the network's 0/1 outputs."""
-        if self._is_multilabel():
-            return self._label_binarizer.transform(y)
-        # one-hot by position in the sorted classes_; LabelBinarizer would
-        # give the same, at several times the cost per partial_fit call
-        classes = self._numpy_classes()
-        positions = np.searchsorted(classes, y)
-        if len(classes) == 2:
-            return (positions == 1).reshape(-1, 1)
-        return positions[:, np.newaxis] == np.arange(len(classes))
-
-    def _validate_validation(self, X_val, y_val, n_outputs):
-        """``X_val`` and ``y_val`` checked as ``X`` and ``y``; their classes
-        must be among those of ``y``."""
-        X_val, y_val = validated(self, X_val, y_val, y_numeric=False)
-        check_classification_targets(y_val)
-        if self._is_multilabel():
-            if y_val.ndim != 2 or y_val.shape[1] != n_outputs:
-                raise ValueError(
-                    f"y_val must be a label indicator matrix of {n_outputs} "
-                    f"columns, as y; got shape {y_val.shape}."
-                )
-        elif y_val.ndim != 1:
-            raise ValueError(
-                f"y_val must be one label per sample, as y; got shape {y_val.shape}."
-            )
-        else:
-            classes = self._numpy_classes()
-            unknown = np.setdiff1d(np.unique(y_val), classes)
-            if len(unknown):
-                raise ValueError(
-                    f"y_val has classes not in y: {unknown.tolist()}; the "
-                    f"classes of y are {classes.tolist()}."
-                )
-        return X_val, self._one_hot(y_val), y_val
+    _validate_input = _labels.validate_input
+    _one_hot = _labels.one_hot
+    _validate_validation = _labels.validate_validation
 
     def _numpy_classes(self):
         """``classes_`` in numpy (they may live in the input's library)."""
@@ -386,18 +292,7 @@ learning_rate_schedule_, weight_init_ : object
     def _is_multilabel(self):
         return self._label_binarizer.y_type_.startswith("multilabel")
 
-    def _encode_targets(self, Y, dtype, compact=False):
-        if Y.shape[1] == 1 and _is_softmax(self.output_activation_):
-            # one softmax output is 1 whatever its input: two classes get two
-            # outputs, one per class in the order of classes_
-            Y = np.hstack([~Y, Y]) if Y.dtype == bool else np.hstack([1 - Y, Y])
-        low, high = getattr(self.loss_function_, "target_range", (0, 1))
-        if compact and (low, high) == (0, 1):
-            return np.asarray(Y, dtype=bool)
-        Y = np.asarray(Y, dtype=dtype)
-        if (low, high) != (0, 1):
-            Y = Y * (high - low) + low
-        return Y
+    _encode_targets = _labels.encode_targets
 
     def _default_output_activation(self, loss, Y):
         name = getattr(loss, "output_activation", "sigmoid")
@@ -405,24 +300,7 @@ learning_rate_schedule_, weight_init_ : object
             return "sigmoid"
         return name
 
-    def _combine_weights(self, y, sample_weight, incremental):
-        if self.class_weight is None:
-            return sample_weight
-        if incremental and self.class_weight == "balanced":
-            raise ValueError(
-                "class_weight 'balanced' is not supported for partial_fit. In "
-                "order to use 'balanced' weights, use "
-                "compute_class_weight('balanced', classes=classes, y=y). In place "
-                "of y you can use a large enough sample of the full training set "
-                "target to properly estimate the class frequency distributions. "
-                "Pass the resulting weights as the class_weight parameter."
-            )
-        if isinstance(self.class_weight, dict):
-            check_class_weight(self.class_weight)
-        weights = compute_sample_weight(self.class_weight, y).astype(
-            sample_weight.dtype if sample_weight is not None else np.float64
-        )
-        return weights if sample_weight is None else weights * sample_weight
+    _combine_weights = _labels.combine_weights
 
     def _stratify_validation(self, Y):
         return not self._is_multilabel()
@@ -548,7 +426,3 @@ learning_rate_schedule_, weight_init_ : object
         tags = super().__sklearn_tags__()
         tags.classifier_tags.multi_label = True
         return tags
-
-
-def _is_softmax(activation):
-    return getattr(activation, "sklearn_name", None) == "softmax"
