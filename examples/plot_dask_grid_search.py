@@ -57,6 +57,7 @@ print(f"{len(client.scheduler_info()['workers'])} workers are ready")
 # warns that the fits stop before they converge (silenced here).
 import warnings
 
+import numpy as np
 from sklearn.datasets import load_digits
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV, train_test_split
@@ -107,12 +108,36 @@ for i in results["rank_test_score"].argsort():
     )
 
 # %%
+# The accuracy of each candidate, as a grid: rows are the activations, columns
+# the learning rates.
+import matplotlib.pyplot as plt
+
+activations = grid["scratchmlpclassifier__activation"]
+rates = grid["scratchmlpclassifier__learning_rate_init"]
+scores = np.zeros((len(activations), len(rates)))
+for params, score in zip(results["params"], results["mean_test_score"]):
+    row = activations.index(params["scratchmlpclassifier__activation"])
+    column = rates.index(params["scratchmlpclassifier__learning_rate_init"])
+    scores[row, column] = score
+
+fig, ax = plt.subplots(figsize=(5, 3.5))
+image = ax.imshow(scores, cmap="viridis")
+ax.set_xticks(range(len(rates)), [str(rate) for rate in rates])
+ax.set_yticks(range(len(activations)), activations)
+ax.set_xlabel("learning_rate_init")
+ax.set_ylabel("activation")
+for (row, column), score in np.ndenumerate(scores):
+    ax.text(column, row, f"{score:.3f}", ha="center", va="center", color="w")
+ax.set_title("Mean accuracy of the three folds, on the cluster")
+fig.colorbar(image, ax=ax)
+fig.tight_layout()
+plt.show()
+
+# %%
 # The same search on one machine
 # ------------------------------
 # With the default backend the same candidates, with the same
 # ``random_state``, train to the same weights: every score is equal.
-import numpy as np
-
 local = GridSearchCV(pipe, grid, cv=3).fit(X_train, y_train)
 for key in ["mean_test_score", "rank_test_score"]:
     same = np.array_equal(local.cv_results_[key], results[key])

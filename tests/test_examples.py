@@ -66,6 +66,7 @@ def test_example_runs(path, isolated_registries, capsys, monkeypatch, tmp_path):
         warnings.simplefilter("error", RuntimeWarning)
         try:
             runpy.run_path(str(path), run_name="__main__")
+            figures = plt.get_fignums()
         except ModuleNotFoundError as exc:
             if (exc.name or "").split(".")[0] not in OPTIONAL_MODULES:
                 raise
@@ -73,3 +74,7 @@ def test_example_runs(path, isolated_registries, capsys, monkeypatch, tmp_path):
         finally:
             plt.close("all")
     assert capsys.readouterr().out.strip(), "every example prints what it found"
+    # sphinx-gallery's card shows the example's first figure, or a placeholder
+    assert figures or "sphinx_gallery_thumbnail_path" in path.read_text(), (
+        "the gallery card needs a picture"
+    )
