@@ -7,6 +7,10 @@ import threading
 
 class _Interrupt:
     requested = False
+    # whether our handler owns SIGINT: if not (another handler does, or not
+    # the main thread), a KeyboardInterrupt may arrive in the middle of a
+    # batch, and the epoch loop guards each batch's weights against it
+    installed = False
     # where in the epoch's order of samples training stopped, set by the
     # loop that breaks on the request (None: the epoch ran to its end)
     samples_done = None
@@ -24,7 +28,10 @@ def catch_interrupt():
     The flag is read after each batch, so training stops on a batch boundary
     with consistent weights. A second SIGINT raises ``KeyboardInterrupt`` at
     once. Outside the main thread, or when someone else handles SIGINT,
-    nothing changes (signal handlers can only be set from the main thread).
+    nothing changes (signal handlers can only be set from the main thread):
+    then a ``KeyboardInterrupt`` that reaches the epoch loop ends training
+    as MLPClassifier's does, with the weights of the last complete batch
+    (see :meth:`sknn_scratch._training.BatchEpochs.run`).
     """
     interrupt = _Interrupt()
     install = (
@@ -35,6 +42,7 @@ def catch_interrupt():
         yield interrupt
         return
     signal.signal(signal.SIGINT, interrupt.handler)
+    interrupt.installed = True
     try:
         yield interrupt
     finally:

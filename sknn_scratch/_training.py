@@ -50,6 +50,7 @@ class BatchEpochs(ArrayCheckpoint):
     def __init__(self, network, optimizer, X, Y, batch_size):
         super().__init__(network.params)
         self.network, self.optimizer = network, optimizer
+        self.guard = None  # see run
         self.backend = backend = network.backend
         # another library's arrays, wrapped: numpy's functions run its own
         X, Y = backend.wrap(X), backend.wrap(Y)
@@ -82,6 +83,25 @@ class BatchEpochs(ArrayCheckpoint):
             Its ``requested`` flag is read after each batch; training stops
             there, recording in ``samples_done`` how far the epoch got.
         """
+        # another SIGINT handler than ours: each batch's weights are kept
+        # before its step, to go back to if a KeyboardInterrupt cuts it short
+        guard = None if interrupt.installed else self._batch_guard()
+        try:
+            return self._run(order, sample_weight, learning_rate, interrupt, guard)
+        except KeyboardInterrupt:
+            if guard is None:
+                raise  # our handler's second Ctrl-C: abort at once
+            guard.restore()
+            interrupt.requested = True
+            interrupt.samples_done = guard.samples_done
+            return guard.accumulated
+
+    def _batch_guard(self):
+        if self.guard is None:
+            self.guard = _BatchGuard(self.network.params)
+        return self.guard
+
+    def _run(self, order, sample_weight, learning_rate, interrupt, guard):
         step, optimizer = self.network.train_step, self.optimizer
         n_samples, size, accumulated = self.X.shape[0], self.size, 0.0
         if not self.backend.is_numpy:
@@ -92,6 +112,8 @@ class BatchEpochs(ArrayCheckpoint):
         elif order is not None and size == 1:
             order = order.tolist()  # one sample a batch: Python ints index fastest
         sw = None
+        if guard is not None:
+            guard.begin(0, 0.0)
         for start in range(0, n_samples, size):
             stop = start + size if start + size < n_samples else n_samples
             rows = slice(start, stop) if order is None else order[start:stop]
@@ -109,8 +131,12 @@ class BatchEpochs(ArrayCheckpoint):
             # one-sample last batch would otherwise take a full step on its
             # own, and end every epoch with a jump of the loss)
             rate = learning_rate * (stop - start) / size
+            if guard is not None:
+                guard.keep()
             loss = step(X_batch, Y_batch, sw, weight, optimizer, rate)
             accumulated += loss * weight
+            if guard is not None:
+                guard.begin(stop, accumulated)
             if interrupt.requested:
                 interrupt.samples_done = stop
                 break
@@ -140,6 +166,34 @@ class BatchEpochs(ArrayCheckpoint):
         else:
             np.copyto(Y_batch, Y.take(rows, axis=0, out=self.Y_rows[:m], mode="clip"))
         return X_batch, Y_batch
+
+
+class _BatchGuard:
+    """The weights at the start of the current batch, and how far the epoch
+    got before it: what a KeyboardInterrupt in the batch goes back to."""
+
+    def __init__(self, params):
+        self.params = params
+        self.kept = [p.copy() for p in params]
+        self.samples_done, self.accumulated = 0, 0.0
+        self.dirty = False
+
+    def begin(self, samples_done, accumulated):
+        """A batch is complete (or the epoch starts): nothing to undo."""
+        self.samples_done, self.accumulated = samples_done, accumulated
+        self.dirty = False
+
+    def keep(self):
+        """Before a step: its weights, to go back to."""
+        for kept, param in zip(self.kept, self.params):
+            np.copyto(kept, param)
+        self.dirty = True
+
+    def restore(self):
+        if self.dirty:
+            for param, kept in zip(self.params, self.kept):
+                np.copyto(param, kept)
+            self.dirty = False
 
 
 def fit_stochastic(
@@ -241,7 +295,8 @@ class _Epochs:
         state.n_iter_ += 1
         # as MLPClassifier, t_ counts the samples passed over (an interrupted
         # epoch only up to its last batch)
-        state.t_ += interrupt.samples_done or self.n_samples
+        done = interrupt.samples_done
+        state.t_ += self.n_samples if done is None else done
         # (one copy from the device per epoch, where it is not the CPU)
         state.loss_ = (
             float(accumulated) / self.total_weight if self.total_weight else 0.0

@@ -273,3 +273,61 @@ def test_loss_of_a_cut_short_epoch_is_the_loss_of_the_weights_kept(data):
     # so the best loss is not set by a partial sum that looks like progress
     assert clf.best_loss_ == min(clf.loss_curve_)
     assert clf.loss_curve_[-1] > 0.5 * clf.loss_curve_[-2]
+
+
+def _raise_keyboard_interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
+def test_another_handler_raising_keyboard_interrupt_ends_fit_as_mlpclassifier(
+    data, solver
+):
+    # a server or CLI framework owns SIGINT and raises KeyboardInterrupt: it
+    # reaches fit in the middle of a batch (call 6: epoch 2's second batch)
+    X, y = data
+    signal.signal(signal.SIGINT, _raise_keyboard_interrupt)
+    try:
+        clf = ScratchMLPClassifier(
+            **PARAMS, solver=solver, activation=InterruptingTanh(at=6)
+        )
+        _fit_interrupted(clf, X, y)
+        # the handler was left as it was
+        assert signal.getsignal(signal.SIGINT) is _raise_keyboard_interrupt
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    # the weights of the last complete batch: epoch 2's first
+    _assert_consistent(clf, X, n_iter=2)
+    reference = _reference(
+        ScratchMLPClassifier, X, y, 1, 1, activation=Tanh(), solver=solver
+    )
+    _assert_same_weights(clf, reference)
+
+
+def test_a_keyboard_interrupt_after_a_steps_update_goes_back_to_its_start(
+    data, monkeypatch
+):
+    # the interrupt arrives when the step has changed the weights, before the
+    # loop has counted the batch: the batch is undone
+    from sknn_scratch._network import Network
+
+    X, y = data
+    calls = []
+    train_step = Network.train_step
+
+    def interrupted_step(self, *args, **kwargs):
+        loss = train_step(self, *args, **kwargs)
+        calls.append(1)
+        if len(calls) == 7:  # epoch 2's third batch
+            raise KeyboardInterrupt
+        return loss
+
+    monkeypatch.setattr(Network, "train_step", interrupted_step)
+    signal.signal(signal.SIGINT, _raise_keyboard_interrupt)
+    try:
+        clf = _fit_interrupted(ScratchMLPClassifier(**PARAMS), X, y)
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    monkeypatch.setattr(Network, "train_step", train_step)
+    _assert_consistent(clf, X, n_iter=2)
+    _assert_same_weights(clf, _reference(ScratchMLPClassifier, X, y, 1, 2))
