@@ -148,24 +148,7 @@ class LossCurveDisplay:
         ax.set_ylabel("Loss")
         lines = [line for line in (self.line_, self.validation_loss_line_) if line]
 
-        self.score_ax_ = None
-        self.validation_score_line_ = None
-        if self.validation_scores is not None:
-            scores = np.asarray(self.validation_scores, dtype=float)
-            # a score (accuracy, R²) is on another scale than the loss
-            self.score_ax_ = ax.twinx()
-            (self.validation_score_line_,) = self.score_ax_.plot(
-                np.arange(1, len(scores) + 1),
-                scores,
-                **{
-                    "label": score_name,
-                    "color": "C2",
-                    "linestyle": "--",
-                    **(validation_score_kw or {}),
-                },
-            )
-            self.score_ax_.set_ylabel(score_name)
-            lines.append(self.validation_score_line_)
+        self._plot_scores(ax, score_name, validation_score_kw, lines)
 
         # one legend for the lines of both y axes, drawn on the top one; the
         # falling loss and rising score usually leave the middle right free
@@ -180,6 +163,28 @@ class LossCurveDisplay:
         self.ax_ = ax
         self.figure_ = ax.figure
         return self
+
+    def _plot_scores(self, ax, score_name, validation_score_kw, lines):
+        """The validation scores, on a second y axis; their line joins ``lines``."""
+        self.score_ax_ = None
+        self.validation_score_line_ = None
+        if self.validation_scores is None:
+            return
+        scores = np.asarray(self.validation_scores, dtype=float)
+        # a score (accuracy, R²) is on another scale than the loss
+        self.score_ax_ = ax.twinx()
+        (self.validation_score_line_,) = self.score_ax_.plot(
+            np.arange(1, len(scores) + 1),
+            scores,
+            **{
+                "label": score_name,
+                "color": "C2",
+                "linestyle": "--",
+                **(validation_score_kw or {}),
+            },
+        )
+        self.score_ax_.set_ylabel(score_name)
+        lines.append(self.validation_score_line_)
 
     @classmethod
     def from_estimator(cls, estimator, *, ax=None, name=None, score_name=None, **kw):
