@@ -13,11 +13,8 @@ from sklearn.base import is_classifier
 
 from ._sklearn_private import InvalidParameterError
 from .activations import ACTIVATIONS
-from .losses import LOSSES
+from .losses import LOSSES, Loss
 from .optimizers import OPTIMIZERS
-
-#: the estimators a loss is for, unless it says otherwise
-EVERY_ESTIMATOR = ("classifier", "regressor")
 
 
 def hidden_activation(estimator, n_hidden):
@@ -68,7 +65,8 @@ def resolve_loss(estimator):
     kind = "classifier" if is_classifier(estimator) else "regressor"
 
     def suits(loss):
-        return kind in getattr(loss, "estimator_types", EVERY_ESTIMATOR)
+        # (a user's loss that does not say is for both, as Loss.estimator_types)
+        return kind in getattr(loss, "estimator_types", Loss.estimator_types)
 
     loss = LOSSES.resolve(estimator.loss, "loss", where=suits)
     if not suits(loss):

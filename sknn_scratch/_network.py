@@ -59,8 +59,6 @@ class Network:
         alpha=0.0,
         dropout=None,
     ):
-        self.hidden_activation = hidden_activation
-        self.output_activation = output_activation
         # each layer's activation, in the form whose in-place methods it runs
         hidden = hidden_activations(hidden_activation, len(coefs) - 1)
         self.activations = [activation_forms(f) for f in hidden] + [

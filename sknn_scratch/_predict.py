@@ -1,11 +1,11 @@
-"""What both estimators do once fitted: predict, transform, move.
+"""What both estimators do once fitted: predict, move.
 
 The validated input through the fitted network, in memory-bounded chunks
 (:meth:`PredictionMixin._forward`), the network itself built once and kept
-beside the estimator, the last hidden layer's outputs (:meth:`transform`)
-and scikit-learn's array API hook. The classifier turns the outputs into
-labels and probabilities (:mod:`sknn_scratch._probabilities`); the
-regressor returns them.
+beside the estimator, and scikit-learn's array API hook (``transform`` is
+defined in :mod:`sknn_scratch._base`, where ``set_output`` finds it). The
+classifier turns the outputs into labels and probabilities
+(:mod:`sknn_scratch._probabilities`); the regressor returns them.
 """
 
 import weakref
