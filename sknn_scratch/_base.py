@@ -357,7 +357,8 @@ default=None
         for fan_in, fan_out, activation in zip(
             layer_units[:-1], layer_units[1:], activations
         ):
-            W, b = self.weight_init_(fan_in, fan_out, rng, activation)
+            drawn = self.weight_init_(fan_in, fan_out, rng, activation)
+            W, b = _checked_weights(self.weight_init, drawn, fan_in, fan_out)
             W = np.asarray(W, dtype=dtype).reshape(fan_in, fan_out)
             b = np.asarray(b, dtype=dtype).reshape(fan_out)
             self.coefs_.append(unwrap(backend.asarray(W)))
@@ -435,3 +436,23 @@ default=None
         # PyTorch, CuPy and array-api-strict arrays train where they are
         tags.array_api_support = True
         return tags
+
+
+def _checked_weights(weight_init, drawn, fan_in, fan_out):
+    """``(W, b)`` of a layer from ``weight_init``, or an error naming it and
+    its contract."""
+    sizes = None
+    if isinstance(drawn, tuple | list) and len(drawn) == 2:
+        sizes = tuple(int(np.size(a)) for a in drawn)
+    if sizes != (fan_in * fan_out, fan_out):
+        got = (
+            f"arrays of {sizes[0]} and {sizes[1]} values"
+            if sizes is not None
+            else f"{type(drawn).__name__} {drawn!r:.60}"
+        )
+        raise ValueError(
+            f"weight_init {weight_init!r} must return (W, b) for a layer of "
+            f"{fan_in} inputs and {fan_out} units: W of shape ({fan_in}, "
+            f"{fan_out}) and b of shape ({fan_out},); got {got}."
+        )
+    return drawn

@@ -6,6 +6,7 @@ message naming the parameter: softmax as a hidden activation, a loss for
 the other kind of estimator, an optimizer without its methods.
 """
 
+import inspect
 from numbers import Integral
 
 import numpy as np
@@ -69,6 +70,7 @@ def resolve_loss(estimator):
         return kind in getattr(loss, "estimator_types", Loss.estimator_types)
 
     loss = LOSSES.resolve(estimator.loss, "loss", where=suits)
+    _check_takes_sample_weight(loss)
     if not suits(loss):
         raise InvalidParameterError(
             f"The 'loss' parameter of {type(estimator).__name__} must be a loss "
@@ -77,6 +79,24 @@ def resolve_loss(estimator):
             f"{tuple(loss.estimator_types)}."
         )
     return loss
+
+
+def _check_takes_sample_weight(loss):
+    """A loss's ``loss`` must take ``sample_weight`` (its contract)."""
+    method = getattr(loss, "loss", None)
+    if not callable(method):
+        return
+    try:
+        signature = inspect.signature(method)
+    except ValueError:  # no signature to read (a builtin): trust it
+        return
+    try:
+        signature.bind(None, None, None)
+    except TypeError:
+        raise TypeError(
+            f"The loss {loss!r} must define loss(y_true, y_pred, sample_weight) "
+            f"(sample_weight may be None); its loss takes {signature}."
+        ) from None
 
 
 def resolve_optimizer(estimator):

@@ -18,7 +18,7 @@ from ._checkpoint import NON_FINITE_LOSS_MESSAGE, NON_FINITE_MESSAGE, advice
 def fit_full_batch(est, network, X, Y, sample_weight):
     """Train ``est``'s network by its full-batch optimizer on all the data."""
     start = pack(network)
-    x, n_iter, loss = est.optimizer_.minimize(
+    result = est.optimizer_.minimize(
         functools.partial(_objective, network, X, Y, sample_weight),
         start.copy(),
         max_iter=est.max_iter,
@@ -26,6 +26,7 @@ def fit_full_batch(est, network, X, Y, sample_weight):
         max_fun=est.max_fun,
         verbose=est.verbose,
     )
+    x, n_iter, loss = _checked_minimum(est.optimizer_, result, start.size)
     state = est._training
     state.n_iter_ = int(n_iter)
     state.loss_ = float(loss)
@@ -90,3 +91,20 @@ def _objective(network, X, Y, sample_weight, vector):
     # estimator see (so no warning of the arithmetic either)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         return loss_and_gradient(network, vector, X, Y, sample_weight)
+
+
+def _checked_minimum(optimizer, result, n_params):
+    """``(x, n_iter, loss)`` from ``minimize``, or an error naming the
+    optimizer and its contract."""
+    if isinstance(result, tuple | list) and len(result) == 3:
+        size = int(np.size(result[0]))
+        if size == n_params:
+            return result
+        got = f"x of {size} values"
+    else:
+        got = f"{type(result).__name__} {result!r:.60}"
+    raise TypeError(
+        f"The optimizer {optimizer!r} broke its contract: minimize(fun, x0, "
+        f"...) must return (x, n_iter, loss) with x of the {n_params} "
+        f"parameters; got {got}."
+    )

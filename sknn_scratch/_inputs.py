@@ -28,6 +28,21 @@ def detached(array):
     return array
 
 
+def refuse_text(y):
+    """A regressor's ``y`` of strings refused (``validate_data``'s
+    ``y_numeric`` converts only object arrays, and numbers written as text
+    would train unnoticed)."""
+    dtype = getattr(y, "dtype", None)
+    if dtype is None and isinstance(y, list | tuple):
+        dtype = np.asarray(y).dtype
+    if isinstance(dtype, np.dtype) and dtype.kind in "USV":
+        raise ValueError(
+            f"y holds strings (dtype {dtype}): a regressor learns numbers. "
+            "Convert y to numbers explicitly (y.astype(float) if they are "
+            "numbers written as text)."
+        )
+
+
 def prepared(X):
     """``X`` for ``validate_data``: no strings, floats in native byte order."""
     X = detached(X)

@@ -54,6 +54,17 @@ def validate_input(est, X, y, incremental, reset):
         if not y_backend.is_numpy and est.classes_.dtype.kind in "biuf":
             est.classes_ = unwrap(y_backend.asarray(est.classes_))
     else:
+        multilabel = type_of_target(y).startswith("multilabel")
+        if multilabel != est._is_multilabel():
+            # (else the outputs' count differs from the network's, and the
+            # error would speak of weights' shapes)
+            kinds = ("a multilabel indicator matrix", "class labels")
+            now, before = kinds if multilabel else kinds[::-1]
+            raise ValueError(
+                f"y is {now}, but {type(est).__name__} was fitted on {before}: "
+                "the kind of target cannot change between calls. Fit again "
+                "(without warm_start) to learn the new kind."
+            )
         classes = unique_labels(y) if est._is_multilabel() else np.unique(y)
         if est.warm_start:
             if set(classes) != set(est._numpy_classes()):
@@ -144,6 +155,12 @@ def combine_weights(est, y, sample_weight, incremental):
         )
     if isinstance(est.class_weight, dict):
         check_class_weight(est.class_weight)
+        unknown = [k for k in est.class_weight if k not in set(est._numpy_classes())]
+        if unknown:
+            raise ValueError(
+                f"class_weight names {unknown}, which are not classes of y "
+                f"(classes_: {est._numpy_classes().tolist()})."
+            )
     weights = compute_sample_weight(est.class_weight, y).astype(
         sample_weight.dtype if sample_weight is not None else np.float64
     )

@@ -8,7 +8,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_dat
 
 from ._array import float_dtypes, to_numpy, unwrap
 from ._base import BaseScratchMLP
-from ._inputs import prepared
+from ._inputs import prepared, refuse_text
 from ._sklearn_private import _fit_context
 from ._validation import validated
 from .losses import Loss
@@ -230,6 +230,7 @@ learning_rate_schedule_, weight_init_ : object
         self.progress_bar = progress_bar
 
     def _validate_input(self, X, y, incremental, reset):
+        refuse_text(y)
         X, y = validate_data(
             self,
             prepared(X),

@@ -9,6 +9,7 @@ user presses Ctrl-C (:mod:`sknn_scratch._interrupt`).
 """
 
 import math
+import numbers
 
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
@@ -347,6 +348,14 @@ class _Epochs:
             t=state.t_,
             max_iter=est.max_iter,
         )
+        if not isinstance(state.learning_rate, numbers.Real) or isinstance(
+            state.learning_rate, bool
+        ):
+            raise TypeError(
+                f"The learning_rate schedule {est.learning_rate_schedule_!r} "
+                "must return the next rate, a real number; got "
+                f"{type(state.learning_rate).__name__} {state.learning_rate!r:.60}."
+            )
         if rule.should_stop():
             self.stopped_by_rule = True
             return True

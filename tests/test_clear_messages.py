@@ -1,0 +1,117 @@
+"""Errors that say what is wrong and what to do: each once a raw numpy or
+Python error naming no component, or a misleading one."""
+
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.exceptions import ConvergenceWarning
+
+from sknn_scratch import ScratchMLPClassifier, ScratchMLPRegressor
+from sknn_scratch.losses import SquaredError
+from sknn_scratch.optimizers import LBFGS
+from sknn_scratch.schedules import Constant
+
+pytestmark = pytest.mark.filterwarnings("ignore", category=ConvergenceWarning)
+
+
+@pytest.fixture(scope="module")
+def data():
+    X = np.random.RandomState(0).normal(size=(40, 3))
+    return X, np.arange(40) % 3, X[:, 0]
+
+
+def test_a_multilabel_y_after_multiclass_partial_fit_names_the_change(data):
+    X, y3, _ = data
+    clf = ScratchMLPClassifier((3,)).partial_fit(X, y3, classes=[0, 1, 2])
+    indicator = np.eye(3, dtype=int)[y3] | np.eye(3, dtype=int)[(y3 + 1) % 3]
+    with pytest.raises(ValueError, match="y is a multilabel indicator matrix, but"):
+        clf.partial_fit(X, indicator)
+    # and the other way round, with warm_start
+    clf = ScratchMLPClassifier((3,), max_iter=2, warm_start=True).fit(X, indicator)
+    with pytest.raises(ValueError, match="y is class labels, but .* multilabel"):
+        clf.fit(X, y3)
+
+
+@pytest.mark.parametrize(
+    "weight_init, got",
+    [
+        (lambda fan_in, fan_out, rng, f: None, "got NoneType None"),
+        (
+            lambda fan_in, fan_out, rng, f: (np.zeros((fan_in, fan_out + 1)), 0),
+            "got arrays of 12 and 1 values",
+        ),
+    ],
+    ids=["none", "wrong-size"],
+)
+def test_a_weight_init_breaking_its_contract_is_named(data, weight_init, got):
+    X, _, y = data
+    reg = ScratchMLPRegressor((3,), weight_init=weight_init, max_iter=2)
+    with pytest.raises(
+        ValueError, match=rf"weight_init .* must return \(W, b\).*{got}"
+    ):
+        reg.fit(X, y)
+
+
+class NoMinimum(LBFGS):
+    def minimize(self, fun, x0, **kwargs):
+        return None
+
+
+class ShortMinimum(LBFGS):
+    def minimize(self, fun, x0, **kwargs):
+        return x0[:-1], 1, 0.5
+
+
+@pytest.mark.parametrize(
+    "optimizer, got",
+    [(NoMinimum(), "got NoneType None"), (ShortMinimum(), "got x of 15 values")],
+)
+def test_an_optimizer_breaking_its_contract_is_named(data, optimizer, got):
+    X, _, y = data
+    reg = ScratchMLPRegressor((3,), solver=optimizer, max_iter=2)
+    with pytest.raises(
+        TypeError, match=rf"optimizer {type(optimizer).__name__}.*{got}"
+    ):
+        reg.fit(X, y)
+
+
+class TextRate(Constant):
+    def learning_rate(self, learning_rate, **kwargs):
+        return "fast"
+
+
+def test_a_schedule_returning_no_number_is_named(data):
+    X, _, y = data
+    reg = ScratchMLPRegressor((3,), learning_rate=TextRate(), max_iter=3)
+    with pytest.raises(TypeError, match="schedule TextRate.*real number; got str"):
+        reg.fit(X, y)
+
+
+class UnweightedLoss(SquaredError):
+    def loss(self, y_true, y_pred):
+        return float(np.mean((y_true - y_pred) ** 2))
+
+
+def test_a_loss_without_sample_weight_is_named(data):
+    X, _, y = data
+    reg = ScratchMLPRegressor((3,), loss=UnweightedLoss(), max_iter=3)
+    with pytest.raises(TypeError, match=r"UnweightedLoss.*loss\(y_true, y_pred, samp"):
+        reg.fit(X, y)
+
+
+def test_a_regressor_refuses_strings_as_y(data):
+    X, _, y = data
+    with pytest.raises(ValueError, match="y holds strings"):
+        ScratchMLPRegressor((3,), max_iter=3).fit(X, y.astype(str))
+    with pytest.raises(ValueError, match="y holds strings"):
+        ScratchMLPRegressor((3,), max_iter=3).fit(X, [str(v) for v in y])
+
+
+def test_class_weight_naming_no_class_of_y_says_which(data):
+    X, y3, _ = data
+    clf = ScratchMLPClassifier((3,), max_iter=3, class_weight={0: 1, 1: 1, 2: 1, 5: 3})
+    with pytest.raises(ValueError, match=r"class_weight names \[5\].*\[0, 1, 2\]"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            clf.fit(X, y3)
