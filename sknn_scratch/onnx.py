@@ -248,12 +248,10 @@ def _probabilities(graph, model, Z, A):
     return P
 
 
-def _class_labels(scope, model):
-    """The classes as an ONNX tensor type and values (skl2onnx's convention)."""
-    classes = np.asarray(get_label_classes(scope, model))
-    if classes.dtype.kind in "OUS":
-        return STRING, np.array([str(c).encode("utf-8") for c in classes])
-    if classes.dtype.kind == "u" and classes.size and classes.max() > INT64_MAX:
+def _check_int64_labels(model, classes):
+    """skl2onnx's integer labels are int64: larger uint64 ones are refused."""
+    # (as Python ints: numpy before 2 compares uint64 with an int as floats)
+    if classes.dtype.kind == "u" and classes.size and int(classes.max()) > INT64_MAX:
         raise ValueError(
             f"Cannot convert {type(model).__name__} to ONNX: its classes_ "
             f"include {classes.max()}, above 2**63 - 1, and skl2onnx's labels "
@@ -261,6 +259,13 @@ def _class_labels(scope, model):
             "(sklearn.preprocessing.LabelEncoder) before fitting, or convert "
             'with options={"nocl": True} and map the class indices yourself.'
         )
+
+
+def _class_labels(scope, model):
+    """The classes as an ONNX tensor type and values (skl2onnx's convention)."""
+    classes = np.asarray(get_label_classes(scope, model))
+    if classes.dtype.kind in "OUS":
+        return STRING, np.array([str(c).encode("utf-8") for c in classes])
     # booleans and floats too: a classifier's float labels are integral
     return INT64, classes.astype(np.int64)
 
@@ -320,6 +325,8 @@ def _convert_classifier(scope, operator, container):
 def _classifier_shapes(operator):
     model = operator.raw_operator
     _check_numpy(model)
+    # (before skl2onnx's ZipMap, which converts the labels first)
+    _check_int64_labels(model, np.asarray(model.classes_))
     feeds = _feeding(operator)
     if feeds:
         raise ValueError(
