@@ -3,6 +3,7 @@
 import numpy as np
 from scipy.sparse import issparse
 
+from ._array import to_numpy
 from ._diagnosis import UNSCALED, largest_column
 from ._params import samples_per_batch
 
@@ -29,7 +30,7 @@ DIVERGENCE = (
 )
 
 
-def advice(estimator, X, Y=None):
+def advice(estimator, X, Y=None, sample_weight=None):
     """What to do about a fit that diverged on the samples ``X`` (targets ``Y``).
 
     The penalty's step first: each update of plain SGD multiplies the
@@ -42,6 +43,9 @@ def advice(estimator, X, Y=None):
     learning rate too large (:func:`sknn_scratch._diagnosis.cause`; the
     weights of a diverged fit have grown without bound).
     """
+    tiny = _tiny_weights_advice(estimator, sample_weight)
+    if tiny:
+        return tiny
     n_samples = X.shape[0]
     rate = getattr(estimator, "learning_rate_init_", None)
     full_batch = rate is None
@@ -102,9 +106,26 @@ def _scale_or_rate(estimator, X, Y, raise_alpha):
     return text
 
 
-def divergence_advice(estimator, X, Y=None):
+def divergence_advice(estimator, X, Y=None, sample_weight=None):
     """What a diverged fit's error says after its message."""
-    return DIVERGENCE + advice(estimator, X, Y)
+    return DIVERGENCE + advice(estimator, X, Y, sample_weight)
+
+
+def _tiny_weights_advice(estimator, sample_weight):
+    """Sample weights so small that the L2 penalty, divided by their sum,
+    outweighs the loss: scaling them all up is the fix (the weighted mean
+    loss does not change)."""
+    if sample_weight is None or not estimator.alpha:
+        return ""
+    mean = float(np.mean(to_numpy(sample_weight)))
+    if not 0 < mean < 1e-6:
+        return ""
+    return (
+        f"Scale sample_weight up: its mean is {mean:.3g}, and the L2 penalty "
+        "is divided by the sum of the weights, so alpha acts "
+        f"{1 / mean:.3g} times as strong. Multiplying every weight by one "
+        "constant leaves the weighted loss as it is (or lower alpha)."
+    )
 
 
 class ArrayCheckpoint:

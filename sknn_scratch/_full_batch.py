@@ -41,7 +41,7 @@ def fit_full_batch(est, network, X, Y, sample_weight):
         raise ValueError(NON_FINITE_MESSAGE)
     if not loss_finite:
         message = NON_FINITE_LOSS_MESSAGE.format(loss=state.loss_)
-        raise ValueError(message + _alpha_advice(est, X))
+        raise ValueError(message + _alpha_advice(est, X, sample_weight))
     if state.best_loss_ is not None:
         state.best_loss_ = min(state.best_loss_, state.loss_)
 
@@ -78,10 +78,12 @@ def _full_batch_tol(tol, network):
     return tol if network.fused else tol * 1e-3
 
 
-def _alpha_advice(estimator, X):
-    """`` Lower alpha ...`` where the penalty is the likely cause, else nothing."""
-    text = advice(estimator, X)
-    return " " + text if text.startswith("Lower alpha") else ""
+def _alpha_advice(estimator, X, sample_weight=None):
+    """`` Lower alpha ...`` (or scale tiny weights up) where the penalty is
+    the likely cause, else nothing."""
+    text = advice(estimator, X, sample_weight=sample_weight)
+    penalty = text.startswith(("Lower alpha", "Scale sample_weight"))
+    return " " + text if penalty else ""
 
 
 def _objective(network, X, Y, sample_weight, vector):

@@ -312,7 +312,7 @@ class _Epochs:
             if not est.early_stopping:
                 runner.sync()
                 return_to_finite(runner, self._outputs_finite)
-                advice = divergence_advice(est, self.X, self.Y)
+                advice = divergence_advice(est, self.X, self.Y, self.sample_weight)
                 raise ValueError(NON_FINITE_MESSAGE + advice)
             # as MLPClassifier: early stopping returns the best epoch's
             # weights instead of failing
@@ -379,7 +379,7 @@ class _Epochs:
         partial_fit pays it too)."""
         if not self._outputs_finite():
             return_to_finite(self.runner, self._outputs_finite)
-            advice = divergence_advice(self.est, self.X, self.Y)
+            advice = divergence_advice(self.est, self.X, self.Y, self.sample_weight)
             raise ValueError(OVERFLOW_MESSAGE + advice)
 
 

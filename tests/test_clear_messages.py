@@ -115,3 +115,16 @@ def test_class_weight_naming_no_class_of_y_says_which(data):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             clf.fit(X, y3)
+
+
+@pytest.mark.parametrize("solver", ["sgd", "lbfgs"])
+def test_tiny_sample_weights_that_diverge_say_to_scale_them_up(data, solver):
+    # the L2 penalty is divided by the weights' sum: 1e-300 each makes alpha
+    # act 1e300 times as strong, and the fit diverges
+    X, _, y = data
+    reg = ScratchMLPRegressor((3,), solver=solver, max_iter=50, random_state=0)
+    with pytest.raises(ValueError, match=r"Scale sample_weight up: its mean is 1e-3"):
+        reg.fit(X, y, sample_weight=np.full(len(X), 1e-300))
+    # the same weights scaled up fit
+    reg.fit(X, y, sample_weight=np.full(len(X), 1.0))
+    assert np.isfinite(reg.loss_)
