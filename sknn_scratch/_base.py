@@ -332,7 +332,7 @@ default=None
         self.learning_rate_init_ = learning_rate_init(self, self.optimizer_)
         return new_optimizer
 
-    def _default_learning_rate(self, rate):
+    def _default_learning_rate(self, rate, optimizer):
         """The rate of ``learning_rate_init=None``, from the solver's default."""
         return rate
 

@@ -15,6 +15,7 @@ from ._array import backend_of, to_numpy, unwrap
 from ._base import BaseScratchMLP
 from ._probabilities import log_probabilities, probabilities
 from ._sklearn_private import StrOptions, _check_partial_fit_first_call, _fit_context
+from .optimizers import SGD
 
 
 class ScratchMLPClassifier(ClassifierMixin, BaseScratchMLP):
@@ -44,24 +45,28 @@ default="sigmoid"
     alpha : float, default=1e-4
         Strength of the L2 penalty.
     batch_size : int, "auto" or None, default=None
-        Mini-batch size. ``None`` is ``min(32, n_samples)``, with no warning
-        when the data are fewer (Keras's default); ``"auto"`` is
+        Mini-batch size. ``None`` is every sample up to 64 (one batch,
+        with no warning), beyond that ``min(64, ceil(n_samples / 16))``: at
+        least 16 updates an epoch; ``"auto"`` is
         ``min(200, n_samples)`` (MLPClassifier's default). An int larger than
         the number of samples is clipped, with a warning, as in
         MLPClassifier.
-    learning_rate : str or schedule object, default="constant"
+    learning_rate : str or schedule object, default="adaptive"
         The learning-rate schedule: ``"constant"``, ``"invscaling"``,
-        ``"adaptive"``, ``"step"``, ``"cosine"``, or a schedule object.
+        ``"adaptive"`` (divide the rate by 5 each time ``n_iter_no_change``
+        epochs pass without an improvement of ``tol``; stop once it is
+        below 1e-6), ``"step"``, ``"cosine"``, or a schedule object.
     learning_rate_init : float or None, default=None
-        The initial learning rate of the stochastic solvers. ``None`` is the
-        solver's own default: the article's eta, 0.1, for ``"sgd"``; 0.001
-        for ``"adam"`` (as MLPClassifier: Adam's steps are normalised, and
-        at 0.1 it does not learn); 0.1 for an optimizer object without a
-        ``default_learning_rate``. The rate used is ``learning_rate_init_``;
-        ``"lbfgs"`` takes none.
+        The initial learning rate of the stochastic solvers. ``None`` is
+        1.0 for plain ``"sgd"`` on the default mini-batches
+        (``batch_size=None``), the article's eta, 0.1, for ``"sgd"`` with
+        any batch size given; 0.001 for ``"adam"`` (as MLPClassifier:
+        Adam's steps are normalised, and at 0.1 it does not learn); 0.1 for
+        an optimizer object without a ``default_learning_rate``. The rate
+        used is ``learning_rate_init_``; ``"lbfgs"`` takes none.
     power_t : float, default=0.5
         The exponent of the ``"invscaling"`` schedule.
-    max_iter : int, default=1000
+    max_iter : int, default=200
         The maximum number of epochs (full-batch solver: iterations).
     loss : str or loss object, default="squared_error"
         ``"squared_error"`` (the article's MSE), ``"log_loss"``
@@ -113,8 +118,9 @@ default="sigmoid"
         then records the loss of the dropped networks.
     beta_1, beta_2, epsilon : float, default=0.9, 0.999, 1e-8
         Parameters of the ``"adam"`` solver.
-    n_iter_no_change : int or np.inf, default=20
-        Epochs without improvement by ``tol`` before stopping.
+    n_iter_no_change : int or np.inf, default=5
+        Epochs without improvement by ``tol`` before the schedule lowers the
+        rate (``"adaptive"``) or training stops.
     max_fun : int, default=15000
         Maximum number of loss evaluations of the ``"lbfgs"`` solver.
     output_activation : str, activation object or None, default=None
@@ -188,12 +194,17 @@ learning_rate_schedule_, weight_init_ : object
 
     Notes
     -----
-    Why these defaults: the article's method (sigmoid, MSE, SGD at 0.1, no
-    momentum) learns slowly, so training runs up to 1000 epochs and stops
-    only after 20 epochs without an improvement of ``tol`` (scikit-learn's
-    200 and 10 can end such a fit near chance level). Batches are full, up to
-    200 samples, so that integer sample weights train exactly like repeated
-    rows; ``ARTICLE_PARAMS`` switches to the article's per-sample updates.
+    Why these defaults: the method is the article's (sigmoid neurons, the
+    squared error, plain SGD without momentum), trained to a good model in
+    few epochs: mini-batches of up to 64 at a rate of 1.0, divided by 5 on each
+    plateau of the training loss (5 epochs without an improvement of
+    ``tol``) until it is below 1e-6, at most 200 epochs, and the weights of
+    the epoch of the lowest training loss are returned if the last ones are
+    worse. On 14 public classification data sets (``benchmarks/realdata.py``)
+    this scores as MLPClassifier's defaults do (mean accuracy 0.797 against
+    0.793) in a median 0.46 of its time (see the user guide's "The
+    defaults"). ``ARTICLE_PARAMS``
+    switches to the article's per-sample updates at 0.1 for 1000 epochs.
 
     Examples
     --------
@@ -222,10 +233,10 @@ learning_rate_schedule_, weight_init_ : object
         solver="sgd",
         alpha=1e-4,
         batch_size=None,
-        learning_rate="constant",
+        learning_rate="adaptive",
         learning_rate_init=None,
         power_t=0.5,
-        max_iter=1000,
+        max_iter=200,
         loss="squared_error",
         shuffle=True,
         random_state=None,
@@ -241,7 +252,7 @@ learning_rate_schedule_, weight_init_ : object
         beta_1=0.9,
         beta_2=0.999,
         epsilon=1e-8,
-        n_iter_no_change=20,
+        n_iter_no_change=5,
         max_fun=15000,
         output_activation=None,
         weight_init="glorot_uniform",
@@ -284,6 +295,17 @@ learning_rate_schedule_, weight_init_ : object
     _validate_input = _labels.validate_input
     _one_hot = _labels.one_hot
     _validate_validation = _labels.validate_validation
+
+    def _default_learning_rate(self, rate, optimizer):
+        # plain SGD on the default mini-batches of 64 starts at 1.0 and the
+        # "adaptive" schedule divides it by 5 on each plateau: sigmoid
+        # outputs under the squared error have small gradients (the
+        # sigmoid's slope is at most 1/4), and at the article's 0.1 a
+        # mini-batch fit needs hundreds of epochs to get where 1.0 gets in
+        # tens (see the user guide's "The defaults")
+        if isinstance(optimizer, SGD) and self.batch_size is None:
+            return 1.0
+        return rate
 
     def _numpy_classes(self):
         """``classes_`` in numpy (they may live in the input's library)."""

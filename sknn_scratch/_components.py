@@ -128,14 +128,15 @@ def learning_rate_init(estimator, optimizer):
 
     ``None`` for a full-batch solver, which takes no learning rate. An
     optimizer that names no ``default_learning_rate`` gets the article's
-    eta; the estimator's ``_default_learning_rate`` may lower it.
+    eta; the estimator's ``_default_learning_rate`` may change it.
     """
     if not is_stochastic(optimizer):
         return None
     if estimator.learning_rate_init is not None:
         return float(estimator.learning_rate_init)
     rate = getattr(optimizer, "default_learning_rate", None)
-    return estimator._default_learning_rate(0.1 if rate is None else float(rate))
+    rate = 0.1 if rate is None else float(rate)
+    return estimator._default_learning_rate(rate, optimizer)
 
 
 def is_stochastic(optimizer):

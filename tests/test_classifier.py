@@ -72,13 +72,14 @@ def test_defaults_are_the_articles_method(binary):
     assert params["activation"] == "sigmoid"
     assert params["loss"] == "squared_error"
     assert params["solver"] == "sgd"
-    # None: the solver's own rate, which for plain SGD is the article's eta
+    # None: the solver's own rate; plain SGD on the default mini-batches
+    # starts at 1.0 and the adaptive schedule divides it on each plateau
     assert params["learning_rate_init"] is None
     X, y = binary
     clf = quiet(ScratchMLPClassifier((2,), max_iter=1).fit, X, y)
-    assert clf.learning_rate_init_ == 0.1
+    assert clf.learning_rate_init_ == 1.0
     assert params["momentum"] == 0
-    assert params["learning_rate"] == "constant"
+    assert params["learning_rate"] == "adaptive"
 
 
 def test_shared_parameter_names_match_mlpclassifier():
@@ -116,7 +117,13 @@ def test_hidden_layer_sizes_int_tuple_or_empty(binary, sizes, expected):
 def test_n_iter_no_change_inf_never_stops_on_the_loss(binary):
     X, y = binary
     # tol=10: every epoch counts as "no improvement"
-    params = dict(hidden_layer_sizes=(3,), max_iter=30, tol=10.0, random_state=0)
+    params = dict(
+        hidden_layer_sizes=(3,),
+        max_iter=30,
+        tol=10.0,
+        learning_rate="constant",
+        random_state=0,
+    )
     stops = {}
     for Estimator in (ScratchMLPClassifier, MLPClassifier):
         clf = Estimator(**params, solver="sgd", n_iter_no_change=2)

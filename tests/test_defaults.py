@@ -51,8 +51,9 @@ def test_learning_rate_init_defaults_to_none():
 @pytest.mark.parametrize(
     "Estimator, solver, expected",
     [
-        # the article's eta for plain SGD
-        (ScratchMLPClassifier, "sgd", 0.1),
+        # plain SGD on the default mini-batches of 64 starts at 1.0 (the
+        # adaptive schedule lowers it on plateaus)
+        (ScratchMLPClassifier, "sgd", 1.0),
         # a linear output is unbounded: the regressor's SGD takes a tenth
         (ScratchMLPRegressor, "sgd", 0.01),
         # Adam's own scale, scikit-learn's default
@@ -70,6 +71,18 @@ def test_the_learning_rate_used_is_the_solvers_default(Estimator, solver, expect
     assert est.learning_rate_init_ == expected
     # the parameter itself is left as it was
     assert est.learning_rate_init is None
+
+
+def test_a_batch_size_given_keeps_the_articles_rate_for_sgd():
+    # the rate 1.0 goes with the default batches of 64; any batch size the
+    # user chooses gets the article's eta, as ARTICLE_PARAMS's batches of one
+    X = np.random.RandomState(0).normal(size=(20, 3))
+    y = (X[:, 0] > 0).astype(int)
+    for batch_size in (1, 64, "auto"):
+        clf = quiet_fit(
+            ScratchMLPClassifier((3,), batch_size=batch_size, random_state=0), X, y
+        )
+        assert clf.learning_rate_init_ == 0.1
 
 
 def test_a_learning_rate_given_is_the_one_used():
@@ -123,7 +136,7 @@ def test_check_estimator_with_adam_at_the_default_sizes(estimator, check):
     [
         # the loss and the output cancel: MLPClassifier's gtol = tol
         (ScratchMLPClassifier, {"loss": "log_loss"}, 1e-4),
-        (ScratchMLPRegressor, {}, 1e-4),
+        (ScratchMLPRegressor, {"tol": 1e-4}, 1e-4),
         # the squared error through sigmoids: gradients that nearly vanish
         (ScratchMLPClassifier, {}, 1e-7),
     ],

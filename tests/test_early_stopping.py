@@ -39,6 +39,8 @@ def early(Estimator, **params):
         max_iter=60,
         n_iter_no_change=5,
         batch_size=32,
+        # MLPClassifier's schedule: a plateau stops training
+        learning_rate="constant",
         random_state=0,
     )
     return Estimator(**{**defaults, **params})

@@ -315,7 +315,7 @@ def test_divergence_from_a_huge_alpha_says_lower_it(iris, early_stopping):
 def test_divergence_from_a_huge_learning_rate_still_says_lower_it(iris):
     X, y = iris
     clf = ScratchMLPRegressor(
-        (8,), activation="relu", learning_rate_init=1e6, random_state=0
+        (8,), activation="relu", solver="sgd", learning_rate_init=1e6, random_state=0
     )
     with pytest.raises(ValueError) as info:
         clf.fit(X, 1000 * X[:, 0])

@@ -70,7 +70,7 @@ def test_every_hidden_activation(data, activation, layout):
     X, ys = data
     clf = ScratchMLPClassifier(
         hidden_layer_sizes=layout, activation=activation, loss="log_loss",
-        alpha=0.01, random_state=1,
+        alpha=0.01, learning_rate_init=0.1, random_state=1,
     )  # fmt: skip
     assert check_gradients(clf, X, ys["multiclass"]) < 1e-4
 

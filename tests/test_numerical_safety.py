@@ -266,6 +266,7 @@ def test_huge_learning_rate_stops_with_advice_and_keeps_a_usable_regressor(
     reg = ScratchMLPRegressor(
         (8,),
         activation="relu",
+        solver="sgd",
         momentum=momentum,
         learning_rate_init=1e6,
         max_iter=50,

@@ -167,7 +167,9 @@ def test_normalised_sigmoids_that_are_all_small(shift):
     # every output sum shifted far below 0: each sigmoid is tiny (at -100,
     # 1e-44, below float32's normal range), and only their ratios are left
     X, y = _data()
-    clf = ScratchMLPClassifier((6,), max_iter=30, random_state=0).fit(X, y)
+    clf = ScratchMLPClassifier(
+        (6,), learning_rate_init=0.1, max_iter=30, random_state=0
+    ).fit(X, y)
     clf.intercepts_[-1] = clf.intercepts_[-1] + shift
     X32 = X.astype(np.float32)
     assert clf.predict_proba(X32).max() < 0.99  # not one class certain

@@ -5,7 +5,6 @@ import warnings
 from pathlib import Path
 
 import pytest
-from sklearn.exceptions import ConvergenceWarning
 
 ROOT = Path(__file__).parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -24,10 +23,14 @@ def test_quick_start_is_two_commands_and_ci_runs_the_second():
 
 
 def _run_alone(block):
-    """Run one block in a namespace of its own, as a reader pasting it would."""
+    """Run one block in a namespace of its own, as a reader pasting it would.
+
+    A warning fails it: a reader's first run of the README must not print
+    any (ConvergenceWarning included).
+    """
     namespace = {}
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
+        warnings.simplefilter("error")
         exec(compile(block, "README.md", "exec"), namespace)
     return namespace
 

@@ -38,12 +38,14 @@ def test_defaults_are_the_articles_loss_and_an_identity_output(data):
     X, y = data
     reg = ScratchMLPRegressor()
     assert reg.loss == "squared_error"
+    # the regressor's method is MLPRegressor's: ReLU neurons under Adam
+    assert (reg.activation, reg.solver) == ("relu", "adam")
     quiet_fit(
         reg.set_params(max_iter=2, hidden_layer_sizes=(3,), random_state=0), X, y[:, 0]
     )
     assert reg.out_activation_ == "identity"
     # the output is the last layer's weighted sum, unsquashed
-    hidden = 1 / (1 + np.exp(-(X @ reg.coefs_[0] + reg.intercepts_[0])))
+    hidden = np.maximum(X @ reg.coefs_[0] + reg.intercepts_[0], 0)
     expected = hidden @ reg.coefs_[1] + reg.intercepts_[1]
     # a prediction near 0 is a sum that nearly cancels: compare on its scale
     atol = 1e-12 * np.abs(expected).max()
@@ -153,6 +155,7 @@ def test_non_finite_weights_raise_mlpregressors_message():
     reg = ScratchMLPRegressor(
         hidden_layer_sizes=(5,),
         activation="relu",
+        solver="sgd",
         learning_rate_init=1.0,
         max_iter=50,
         random_state=0,
@@ -209,7 +212,13 @@ def test_half_the_rate_and_twice_alpha_follow_mlpregressor(data, n_targets):
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        ours = ScratchMLPRegressor(**common, learning_rate_init=0.005, alpha=2 * alpha)
+        ours = ScratchMLPRegressor(
+            **common,
+            solver="sgd",
+            learning_rate="constant",
+            learning_rate_init=0.005,
+            alpha=2 * alpha,
+        )
         theirs = MLPRegressor(
             **common, solver="sgd", learning_rate_init=0.01, alpha=alpha
         )

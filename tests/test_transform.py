@@ -35,7 +35,9 @@ def sigmoid(Z):
 @pytest.mark.parametrize("Estimator", [ScratchMLPClassifier, ScratchMLPRegressor])
 def test_transform_is_the_last_hidden_layers_outputs(data, Estimator):
     X, y = data
-    est = quiet_fit(Estimator((6, 3), max_iter=5, random_state=0), X, y)
+    est = quiet_fit(
+        Estimator((6, 3), activation="sigmoid", max_iter=5, random_state=0), X, y
+    )
     W, b = est.coefs_, est.intercepts_
     expected = sigmoid(sigmoid(X @ W[0] + b[0]) @ W[1] + b[1])
     features = est.transform(X)

@@ -182,7 +182,9 @@ def test_a_huge_learning_rate_on_standardised_inputs_is_named_not_the_inputs():
     rng = np.random.RandomState(0)
     X = rng.normal(size=(200, 4))
     y = (X[:, 0] > 0).astype(int)
-    clf = ScratchMLPClassifier(learning_rate_init=1e6, max_iter=50, random_state=0)
+    clf = ScratchMLPClassifier(
+        learning_rate_init=1e6, learning_rate="constant", max_iter=50, random_state=0
+    )
     message = _trivial_message(clf, X, y)
     assert "The weights grew to" in message
     assert "lower learning_rate_init (it is 1e+06)" in message
@@ -221,7 +223,7 @@ def test_divergence_advice_tells_the_learning_rate_from_the_inputs():
     X = rng.normal(size=(100, 3))
     y = X @ [1.0, -2.0, 0.5]
     huge_rate = ScratchMLPRegressor(
-        (8,), activation="relu", learning_rate_init=1e6, random_state=0
+        (8,), solver="sgd", learning_rate_init=1e6, random_state=0
     )
     with pytest.raises(ValueError, match="diverged") as info:
         huge_rate.fit(X, y)
@@ -230,7 +232,7 @@ def test_divergence_advice_tells_the_learning_rate_from_the_inputs():
     assert "Lower learning_rate_init (it is 1e+06)" in message
     assert "Scale the inputs" not in message and "Scale y" not in message
     unscaled = ScratchMLPRegressor(
-        (8,), activation="relu", learning_rate_init=0.5, random_state=0
+        (8,), solver="sgd", learning_rate_init=0.5, random_state=0
     )
     with pytest.raises(ValueError, match="diverged") as info:
         unscaled.fit(X * 1e4, y)

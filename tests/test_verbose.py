@@ -62,7 +62,16 @@ def test_verbose_prints_one_line_per_epoch(capsys, data, Estimator, early_stoppi
 @pytest.mark.parametrize("Estimator", ESTIMATORS)
 def test_verbose_says_why_it_stopped(capsys, data, Estimator):
     X, y = data
-    est = fit(Estimator, X, y, verbose=True, n_iter_no_change=1, tol=1e9, max_iter=50)
+    est = fit(
+        Estimator,
+        X,
+        y,
+        verbose=True,
+        n_iter_no_change=1,
+        tol=1e9,
+        max_iter=50,
+        learning_rate="constant",
+    )
     out = capsys.readouterr().out.splitlines()
     # as MLPClassifier: the first epoch improves on an infinite best loss,
     # then it stops after more than n_iter_no_change epochs without
@@ -207,7 +216,7 @@ def test_progress_bar_is_closed_when_training_fails(monkeypatch):
     X = rng.randn(30, 2) * 1e3
     y = X.sum(axis=1) * 1e6
     reg = ScratchMLPRegressor(
-        activation="relu", learning_rate_init=1.0, progress_bar=True, random_state=0
+        solver="sgd", learning_rate_init=1.0, progress_bar=True, random_state=0
     )
     with pytest.raises(ValueError, match="non-finite"):
         with warnings.catch_warnings():

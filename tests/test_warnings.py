@@ -67,6 +67,7 @@ CASES = {
         lambda: ScratchMLPRegressor(
             (8,),
             activation="relu",
+            solver="sgd",
             learning_rate_init=1e6,
             early_stopping=True,
             max_iter=50,
