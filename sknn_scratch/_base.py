@@ -364,6 +364,26 @@ default=None
             self.coefs_.append(unwrap(backend.asarray(W)))
             self.intercepts_.append(unwrap(backend.asarray(b)))
 
+    def _check_output_units(self, shapes, expected):
+        """Name a change of the output layer's width (hidden layers alike)."""
+        if len(shapes) != len(expected) or shapes[:-1] != expected[:-1]:
+            return
+        if shapes[-1][0] != expected[-1][0]:
+            return
+        before, now = shapes[-1][1], expected[-1][1]
+        name = name_of(self.output_activation_, self.output_activation)
+        previous = getattr(self, "out_activation_", name)
+        cause = (
+            f"output_activation changed from {previous!r} to {name!r}"
+            if previous != name
+            else "y has another number of outputs (or classes)"
+        )
+        raise ValueError(
+            f"The fitted network has {before} output unit(s) and this fit "
+            f"needs {now}: {cause}. Fit again without warm_start (or "
+            "partial_fit on a new estimator)."
+        )
+
     def _check_weights(self, layer_units, dtype, backend):
         """Take over ``coefs_``/``intercepts_`` (maybe set by the user) to train.
 
@@ -374,6 +394,7 @@ default=None
         shapes = [tuple(wrapped(W).shape) for W in coefs]
         bias_shapes = [tuple(wrapped(b).shape) for b in intercepts]
         if shapes != expected or bias_shapes != [(n,) for _, n in expected]:
+            self._check_output_units(shapes, expected)
             raise ValueError(
                 "The network's weights do not fit this data and these "
                 f"hidden_layer_sizes: expected coefs_ shapes {expected} and "

@@ -128,3 +128,12 @@ def test_tiny_sample_weights_that_diverge_say_to_scale_them_up(data, solver):
     # the same weights scaled up fit
     reg.fit(X, y, sample_weight=np.full(len(X), 1.0))
     assert np.isfinite(reg.loss_)
+
+
+def test_a_warm_start_that_changes_output_activation_names_it(data):
+    X, _, _ = data
+    y = (X[:, 0] > 0).astype(int)
+    clf = ScratchMLPClassifier((3,), max_iter=3, warm_start=True).fit(X, y)
+    clf.set_params(output_activation="softmax")
+    with pytest.raises(ValueError, match="changed from 'logistic' to 'softmax'"):
+        clf.fit(X, y)
