@@ -202,7 +202,7 @@ learning_rate_schedule_, weight_init_ : object
     the epoch of the lowest training loss are returned if the last ones are
     worse. On 14 public classification data sets (``benchmarks/realdata.py``)
     this scores as MLPClassifier's defaults do (mean accuracy 0.797 against
-    0.793) in a median 0.46 of its time (see the user guide's "The
+    0.793) in a median 0.47 of its time (see the user guide's "The
     defaults"). ``ARTICLE_PARAMS``
     switches to the article's per-sample updates at 0.1 for 1000 epochs.
 
