@@ -25,7 +25,6 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._array import (
     backend_of,
-    to_numpy,
     unwrap,
     wrapped,
 )
@@ -49,12 +48,12 @@ from ._diagnosis import check_progress
 from ._dropout import check_solver as check_dropout_solver
 from ._dropout import dropout_rates, make_dropout
 from ._full_batch import fit_full_batch
-from ._inputs import detached
+from ._inputs import checked_sample_weight, detached
 from ._network import Network
 from ._params import PARAMETER_CONSTRAINTS, samples_per_batch
 from ._predict import PredictionMixin, check_same_namespace
 from ._progress import require_tqdm
-from ._sklearn_private import _check_sample_weight, _fit_context
+from ._sklearn_private import _fit_context
 from ._state import Training
 from ._training import fit_stochastic
 from ._validation import check_given, validation_set
@@ -281,15 +280,8 @@ default=None
     def _sample_weight(self, X, y, sample_weight, incremental):
         """``sample_weight`` checked, times the classes' weights if any."""
         if sample_weight is not None:
-            # the loss is divided by the sum of weights: a negative weight
-            # would make it unbounded below (checked in numpy: the weights
-            # join X's library with the targets)
-            dtype = wrapped(X).dtype
-            sample_weight = _check_sample_weight(
-                to_numpy(sample_weight),
-                np.empty((X.shape[0], 0), dtype),
-                dtype=dtype,
-                ensure_non_negative=True,
+            sample_weight = checked_sample_weight(
+                sample_weight, X.shape[0], wrapped(X).dtype
             )
         sample_weight = self._combine_weights(y, sample_weight, incremental)
         if sample_weight is not None and not np.any(sample_weight):

@@ -15,6 +15,25 @@ import math
 import numpy as np
 from sklearn.utils import check_array
 
+from ._array import to_numpy
+from ._sklearn_private import _check_sample_weight
+
+
+def checked_sample_weight(sample_weight, n_rows, dtype):
+    """``sample_weight`` as scikit-learn checks it: ``n_rows`` finite,
+    non-negative weights in ``dtype``, as a numpy vector.
+
+    The loss is divided by the sum of the weights: a negative weight would
+    make it unbounded below. Checked in numpy, whatever the inputs' library:
+    the weights join the data's library with the targets.
+    """
+    return _check_sample_weight(
+        to_numpy(sample_weight),
+        np.empty((n_rows, 0), dtype),
+        dtype=dtype,
+        ensure_non_negative=True,
+    )
+
 
 def detached(array):
     """``array`` without autograd: a PyTorch tensor that records gradients

@@ -13,7 +13,7 @@ import numpy as np
 
 from ._components import is_stochastic
 from ._fitted import network_and_inputs
-from ._sklearn_private import _check_sample_weight
+from ._inputs import checked_sample_weight
 from ._trace_text import describe, named_values
 from .gradients import _float64_problem
 
@@ -99,9 +99,7 @@ def trace_step(estimator, X, y, sample_weight=None):
     """
     network_estimator, X, _ = network_and_inputs(estimator, X, "trace_step")
     if sample_weight is not None:
-        sample_weight = _check_sample_weight(
-            sample_weight, X, dtype=np.float64, ensure_non_negative=True
-        )
+        sample_weight = checked_sample_weight(sample_weight, X.shape[0], np.float64)
     # the targets' validation may record things on the estimator: a copy's
     estimator = copy.deepcopy(network_estimator)
     network, X, Y, sample_weight = _float64_problem(estimator, X, y, sample_weight)

@@ -16,8 +16,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils.validation import column_or_1d, validate_data
 
 from ._array import backend_of, float_dtypes, to_numpy, unwrap, wrapped
-from ._inputs import prepared
-from ._sklearn_private import _check_sample_weight
+from ._inputs import checked_sample_weight, prepared
 
 
 def check_given(estimator, X_val, y_val, sample_weight_val):
@@ -57,11 +56,8 @@ def validation_set(estimator, given, X, n_outputs, backend):
     X_val, Y_val, y_val = estimator._validate_validation(X_val, y_val, n_outputs)
     dtype = wrapped(X).dtype
     if sample_weight_val is not None:
-        sample_weight_val = _check_sample_weight(
-            to_numpy(sample_weight_val),
-            np.empty((X_val.shape[0], 0), dtype),
-            dtype=dtype,
-            ensure_non_negative=True,
+        sample_weight_val = checked_sample_weight(
+            sample_weight_val, X_val.shape[0], dtype
         )
     # class_weight weighs the validation samples too, as it weighs the
     # share of the training data that validation_fraction sets aside
