@@ -23,6 +23,7 @@ from sklearn.base import (
 )
 from sklearn.utils.validation import check_is_fitted
 
+from . import _weights
 from ._array import (
     backend_of,
     unwrap,
@@ -35,12 +36,9 @@ from ._checkpoint import (
     advice,
 )
 from ._components import (
-    fresh_random_state,
     hidden_activation,
-    initializer_activations,
     is_stochastic,
     learning_rate_init,
-    name_of,
     resolve_loss,
     resolve_optimizer,
 )
@@ -54,7 +52,6 @@ from ._params import PARAMETER_CONSTRAINTS, samples_per_batch
 from ._predict import PredictionMixin, check_same_namespace
 from ._progress import require_tqdm
 from ._sklearn_private import _fit_context
-from ._state import Training
 from ._training import fit_stochastic
 from ._validation import check_given, validation_set
 from ._warn import warn
@@ -328,81 +325,11 @@ default=None
         """The rate of ``learning_rate_init=None``, from the solver's default."""
         return rate
 
-    # ------------------------------------------------------- initialization
+    # ------------------------------------------------------- the weights
+    # (drawn for a first fit, taken over by a warm start: _weights.py)
 
-    def _initialize(self, Y, layer_units, dtype, backend):
-        """Set every fitted attribute for a first fit, as MLPClassifier does.
-
-        The weights are drawn with numpy, whatever the input's library: the
-        same ``random_state`` starts from the same weights everywhere.
-        """
-        rng = fresh_random_state(self.random_state)
-        self._training = Training(rng, self.early_stopping)
-        # the fitted attributes of a fit that has not trained yet
-        for name, value in self._training.fitted_attributes().items():
-            setattr(self, name, value)
-        self.n_outputs_ = Y.shape[1]
-        self.n_layers_ = len(layer_units)
-        self.out_activation_ = name_of(self.output_activation_, self.output_activation)
-        self.coefs_, self.intercepts_ = [], []
-        activations = initializer_activations(self.hidden_activation_, layer_units)
-        for fan_in, fan_out, activation in zip(
-            layer_units[:-1], layer_units[1:], activations
-        ):
-            drawn = self.weight_init_(fan_in, fan_out, rng, activation)
-            W, b = _checked_weights(self.weight_init, drawn, fan_in, fan_out)
-            W = np.asarray(W, dtype=dtype).reshape(fan_in, fan_out)
-            b = np.asarray(b, dtype=dtype).reshape(fan_out)
-            self.coefs_.append(unwrap(backend.asarray(W)))
-            self.intercepts_.append(unwrap(backend.asarray(b)))
-
-    def _check_output_units(self, shapes, expected):
-        """Name a change of the output layer's width (hidden layers alike)."""
-        if len(shapes) != len(expected) or shapes[:-1] != expected[:-1]:
-            return
-        if shapes[-1][0] != expected[-1][0]:
-            return
-        before, now = shapes[-1][1], expected[-1][1]
-        name = name_of(self.output_activation_, self.output_activation)
-        previous = getattr(self, "out_activation_", name)
-        cause = (
-            f"output_activation changed from {previous!r} to {name!r}"
-            if previous != name
-            else "y has another number of outputs (or classes)"
-        )
-        raise ValueError(
-            f"The fitted network has {before} output unit(s) and this fit "
-            f"needs {now}: {cause}. Fit again without warm_start (or "
-            "partial_fit on a new estimator)."
-        )
-
-    def _check_weights(self, layer_units, dtype, backend):
-        """Take over ``coefs_``/``intercepts_`` (maybe set by the user) to train.
-
-        They are copied, so arrays a user assigned are never changed in place.
-        """
-        expected = list(zip(layer_units[:-1], layer_units[1:]))
-        coefs, intercepts = list(self.coefs_), list(self.intercepts_)
-        shapes = [tuple(wrapped(W).shape) for W in coefs]
-        bias_shapes = [tuple(wrapped(b).shape) for b in intercepts]
-        if shapes != expected or bias_shapes != [(n,) for _, n in expected]:
-            self._check_output_units(shapes, expected)
-            raise ValueError(
-                "The network's weights do not fit this data and these "
-                f"hidden_layer_sizes: expected coefs_ shapes {expected} and "
-                f"intercepts_ shapes {[(n,) for _, n in expected]}, got {shapes} "
-                f"and {bias_shapes}. Fit again without warm_start."
-            )
-        if backend.is_numpy:
-            self.coefs_ = [np.array(W, dtype=dtype) for W in coefs]
-            self.intercepts_ = [np.array(b, dtype=dtype) for b in intercepts]
-        else:
-            self.coefs_ = [unwrap(backend.asarray(W, dtype)) for W in coefs]
-            self.intercepts_ = [unwrap(backend.asarray(b, dtype)) for b in intercepts]
-        self.n_layers_ = len(layer_units)
-        self.out_activation_ = name_of(self.output_activation_, self.output_activation)
-        self._training = Training.of(self)
-        self._training.carry_on(self.early_stopping)
+    _initialize = _weights.initialize
+    _check_weights = _weights.check_weights
 
     # ------------------------------------------------------ the solvers
 
@@ -449,23 +376,3 @@ default=None
         # PyTorch, CuPy and array-api-strict arrays train where they are
         tags.array_api_support = True
         return tags
-
-
-def _checked_weights(weight_init, drawn, fan_in, fan_out):
-    """``(W, b)`` of a layer from ``weight_init``, or an error naming it and
-    its contract."""
-    sizes = None
-    if isinstance(drawn, tuple | list) and len(drawn) == 2:
-        sizes = tuple(int(np.size(a)) for a in drawn)
-    if sizes != (fan_in * fan_out, fan_out):
-        got = (
-            f"arrays of {sizes[0]} and {sizes[1]} values"
-            if sizes is not None
-            else f"{type(drawn).__name__} {drawn!r:.60}"
-        )
-        raise ValueError(
-            f"weight_init {weight_init!r} must return (W, b) for a layer of "
-            f"{fan_in} inputs and {fan_out} units: W of shape ({fan_in}, "
-            f"{fan_out}) and b of shape ({fan_out},); got {got}."
-        )
-    return drawn
