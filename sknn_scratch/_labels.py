@@ -54,30 +54,7 @@ def validate_input(est, X, y, incremental, reset):
         if not y_backend.is_numpy and est.classes_.dtype.kind in "biuf":
             est.classes_ = unwrap(y_backend.asarray(est.classes_))
     else:
-        multilabel = type_of_target(y).startswith("multilabel")
-        if multilabel != est._is_multilabel():
-            # (else the outputs' count differs from the network's, and the
-            # error would speak of weights' shapes)
-            kinds = ("a multilabel indicator matrix", "class labels")
-            now, before = kinds if multilabel else kinds[::-1]
-            raise ValueError(
-                f"y is {now}, but {type(est).__name__} was fitted on {before}: "
-                "the kind of target cannot change between calls. Fit again "
-                "(without warm_start) to learn the new kind."
-            )
-        classes = unique_labels(y) if est._is_multilabel() else np.unique(y)
-        if est.warm_start:
-            if set(classes) != set(est._numpy_classes()):
-                raise ValueError(
-                    "warm_start can only be used where `y` has the same "
-                    "classes as in the previous call to fit. Previously "
-                    f"got {est._numpy_classes()}, `y` has {classes}"
-                )
-        elif len(np.setdiff1d(classes, est._numpy_classes(), assume_unique=True)):
-            raise ValueError(
-                "`y` has classes not in `self.classes_`. "
-                f"`self.classes_` has {est._numpy_classes()}. 'y' has {classes}."
-            )
+        _check_same_kind_and_classes(est, y)
     classes = est._numpy_classes()
     if not est._is_multilabel() and len(classes) < 2:
         raise ValueError(
@@ -86,6 +63,35 @@ def validate_input(est, X, y, incremental, reset):
             f"{type(est).__name__} needs at least two classes."
         )
     return X, est._one_hot(y), y
+
+
+def _check_same_kind_and_classes(est, y):
+    """``y`` of a warm start or ``partial_fit``: the same kind of target as
+    the fitted one, and its classes (all of them for a warm start)."""
+    multilabel = type_of_target(y).startswith("multilabel")
+    if multilabel != est._is_multilabel():
+        # (else the outputs' count differs from the network's, and the
+        # error would speak of weights' shapes)
+        kinds = ("a multilabel indicator matrix", "class labels")
+        now, before = kinds if multilabel else kinds[::-1]
+        raise ValueError(
+            f"y is {now}, but {type(est).__name__} was fitted on {before}: "
+            "the kind of target cannot change between calls. Fit again "
+            "(without warm_start) to learn the new kind."
+        )
+    classes = unique_labels(y) if est._is_multilabel() else np.unique(y)
+    if est.warm_start:
+        if set(classes) != set(est._numpy_classes()):
+            raise ValueError(
+                "warm_start can only be used where `y` has the same "
+                "classes as in the previous call to fit. Previously "
+                f"got {est._numpy_classes()}, `y` has {classes}"
+            )
+    elif len(np.setdiff1d(classes, est._numpy_classes(), assume_unique=True)):
+        raise ValueError(
+            "`y` has classes not in `self.classes_`. "
+            f"`self.classes_` has {est._numpy_classes()}. 'y' has {classes}."
+        )
 
 
 def one_hot(est, y):
