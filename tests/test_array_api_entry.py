@@ -9,7 +9,6 @@ import warnings
 
 import numpy as np
 import pytest
-import sklearn
 from sklearn.exceptions import ConvergenceWarning
 
 from sknn_scratch import ScratchMLPClassifier, ScratchMLPRegressor
@@ -22,19 +21,11 @@ callback = pytest.importorskip(
     "sklearn.callback", reason="scikit-learn's callbacks arrived in 1.9"
 )
 
-LIBRARIES = {
-    "numpy": np.asarray,
-    "torch": lambda a: torch.asarray(a),
-    "array_api_strict": lambda a: strict.asarray(a),
-}
+# (the array API tests' own helpers: one definition of each)
+from test_array_api import LIBRARIES as OTHER_LIBRARIES  # noqa: E402
+from test_array_api import dispatch, numpy_of  # noqa: E402
 
-
-def dispatch():
-    return sklearn.config_context(array_api_dispatch=True)
-
-
-def numpy_of(array):
-    return array.numpy() if isinstance(array, torch.Tensor) else np.asarray(array)
+LIBRARIES = {"numpy": np.asarray, **OTHER_LIBRARIES}
 
 
 def quiet(fit, *args, **kwargs):
