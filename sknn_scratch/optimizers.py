@@ -27,12 +27,11 @@ then hands it all weights and biases as one flat vector, one call for the
 whole network; otherwise it gets one array per layer, weights then biases.
 """
 
-import warnings
-
 import numpy as np
 
 from ._array import unwrap, wrapped
 from ._registry import Component, Registry
+from ._warn import warn
 
 OPTIMIZERS = Registry(
     "solver",
@@ -246,14 +245,12 @@ def _check_lbfgs_result(result, max_iter):
         message = result.message
         if isinstance(message, bytes):
             message = message.decode("latin1")
-        warnings.warn(
+        warn(
             f"lbfgs failed to converge after {result.nit} iteration(s) "
             f"(status={result.status}):\n{message}.\n\nIncrease the number of "
             f"iterations to improve the convergence (max_iter={max_iter}).\n"
             "You might also want to scale the data as shown in:\n"
             "    https://scikit-learn.org/stable/modules/preprocessing.html",
             ConvergenceWarning,
-            # here, minimize, fit_full_batch, _fit, fit, _fit_context
-            stacklevel=7,
         )
     return min(result.nit, max_iter)
