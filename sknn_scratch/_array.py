@@ -1,8 +1,11 @@
-"""Arrays of other libraries (PyTorch, CuPy, array-api-strict) in the one step.
+"""Arrays of other libraries on another device (a GPU) in the one step.
 
-The training step and the components are written with numpy's functions,
-most of them in place (``np.exp(Z, out=Z)``). With scikit-learn's array API
-dispatch on, and arrays of another library as input, the network keeps its
+Arrays in the CPU's memory (PyTorch CPU tensors) never get here: the
+estimators view them as numpy arrays at their boundary
+(:mod:`sknn_scratch._boundary`). The training step and the components are
+written with numpy's functions, most of them in place (``np.exp(Z,
+out=Z)``). With scikit-learn's array API dispatch on, and arrays of another
+library on another device as input, the network keeps its
 weights and buffers in that library, on that device, wrapped in
 :class:`Wrapped`: numpy hands every function called on a wrapped array to
 it (NEP 13 and 18, ``__array_ufunc__`` and ``__array_function__``), and it
@@ -210,6 +213,10 @@ def move_estimator_to(estimator, xp, device=None):
     return move(estimator, namespace, device)
 
 
+#: the arrays of a fitted estimator (besides its optimizer's state)
+FITTED_ARRAYS = ("coefs_", "intercepts_", "classes_")
+
+
 def convert_arrays(estimator, converter, names):
     """A shallow copy of ``estimator`` with its array attributes converted.
 
@@ -219,24 +226,35 @@ def convert_arrays(estimator, converter, names):
     import copy
 
     moved = copy.copy(estimator)
+    _convert_into(moved, estimator, converter, names)
+    return moved
+
+
+def convert_fitted(estimator, converter):
+    """``estimator``'s fitted arrays, and its optimizer's, converted in place."""
+    _convert_into(estimator, estimator, converter, FITTED_ARRAYS)
+
+
+def _convert_into(target, estimator, converter, names):
+    import copy
+
     for name in names:
         value = getattr(estimator, name, None)
         if isinstance(value, list):
-            setattr(moved, name, [converter(a) for a in value])
+            setattr(target, name, [converter(a) for a in value])
         elif value is not None and hasattr(value, "shape"):
-            setattr(moved, name, converter(value))
+            setattr(target, name, converter(value))
     training = getattr(estimator, "_training", None)
     if training is not None and training.best_coefs is not None:
         # early stopping's best weights, to return to
         training = copy.copy(training)
         training.best_coefs = [converter(a) for a in training.best_coefs]
         training.best_intercepts = [converter(a) for a in training.best_intercepts]
-        moved._training = training
+        target._training = training
     optimizer = getattr(estimator, "optimizer_", None)
     if optimizer is not None:
         optimizer = copy.copy(optimizer)
         for name, value in vars(optimizer).items():
             if isinstance(value, list) and value and hasattr(value[0], "shape"):
                 setattr(optimizer, name, [converter(a) for a in value])
-        moved.optimizer_ = optimizer
-    return moved
+        target.optimizer_ = optimizer

@@ -29,6 +29,7 @@ from ._array import (
     unwrap,
     wrapped,
 )
+from ._boundary import fits, predicts
 from ._callbacks import CallbackSupportMixin, end_fit, fit_context
 from ._checkpoint import (
     NON_FINITE_MESSAGE,
@@ -80,6 +81,7 @@ class BaseScratchMLP(
     # ------------------------------------------------------------------ fit
 
     @_fit_context(prefer_skip_nested_validation=True)
+    @fits
     def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None,
             sample_weight_val=None):  # fmt: skip
         """Fit the network to data matrix X and targets y.
@@ -342,6 +344,7 @@ default=None
             )
         return samples_per_batch(self.batch_size, n_samples)
 
+    @predicts
     def transform(self, X):
         """The learned features: the outputs of the last hidden layer.
 

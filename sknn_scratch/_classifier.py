@@ -13,6 +13,7 @@ from sklearn.utils.validation import check_is_fitted
 from . import _labels
 from ._array import backend_of, to_numpy, unwrap
 from ._base import BaseScratchMLP
+from ._boundary import fits, predicts
 from ._probabilities import log_probabilities, probabilities
 from ._sklearn_private import StrOptions, _check_partial_fit_first_call, _fit_context
 from .optimizers import SGD
@@ -331,6 +332,7 @@ learning_rate_schedule_, weight_init_ : object
 
     @available_if(lambda est: est._check_solver())
     @_fit_context(prefer_skip_nested_validation=True)
+    @fits
     def partial_fit(self, X, y, sample_weight=None, classes=None):
         """Train for one epoch over the given data, keeping optimizer state.
 
@@ -387,6 +389,7 @@ learning_rate_schedule_, weight_init_ : object
             return labels
         return unwrap(backend.asarray(labels))
 
+    @predicts
     def predict(self, X):
         """Predict the class (or label set) of each sample.
 
@@ -403,6 +406,7 @@ learning_rate_schedule_, weight_init_ : object
         check_is_fitted(self)
         return self._labels_from_proba(self._proba_from_output(*self._forward(X)))
 
+    @predicts
     def predict_proba(self, X):
         """Probability of each class, in the order of ``classes_``.
 
@@ -422,6 +426,7 @@ learning_rate_schedule_, weight_init_ : object
         check_is_fitted(self)
         return unwrap(self._proba_from_output(*self._forward(X, "predict_proba")))
 
+    @predicts
     def predict_log_proba(self, X):
         """Log of :meth:`predict_proba`, computed without underflow to -inf.
 

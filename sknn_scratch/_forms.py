@@ -22,6 +22,7 @@ import functools
 import numpy as np
 
 from ._array import Wrapped, library_name, same_library, unwrap, wrapped
+from ._boundary import library
 
 #: per kind: each in-place form, and the protocol methods it stands for
 ACTIVATION_FORMS = (
@@ -97,6 +98,8 @@ class _ProtocolActivation:
 
     def __init__(self, activation):
         self.activation = activation
+        # the library of the fit's input, where numpy views its arrays
+        self.outside = library()
         self.output_bound = getattr(activation, "output_bound", None)
         backward = getattr(activation, "backward", None)
         # a Jacobian that is not diagonal (softmax's) needs the user's own
@@ -109,19 +112,21 @@ class _ProtocolActivation:
         return repr(self.activation)
 
     def forward_into(self, Z, out):
-        A = self.activation.forward(unwrap(Z))
-        A = _in_library(self.activation, "forward", A, Z)
+        A = self.activation.forward(given(Z, self.outside))
+        A = _in_library(self.activation, "forward", A, Z, self.outside)
         return copy_checked(self.activation, "forward", A, out)
 
     def times_derivative(self, delta, Z, A):
-        activation = self.activation
+        activation, outside = self.activation, self.outside
         if self.own_backward:
-            grad = activation.backward(unwrap(Z), unwrap(A), unwrap(delta))
-            grad = _in_library(activation, "backward", grad, delta)
+            grad = activation.backward(
+                given(Z, outside), given(A, outside), given(delta, outside)
+            )
+            grad = _in_library(activation, "backward", grad, delta, outside)
             copy_checked(activation, "backward", grad, delta)
         else:
-            derivative = activation.derivative(unwrap(Z), unwrap(A))
-            derivative = _in_library(activation, "derivative", derivative, Z)
+            derivative = activation.derivative(given(Z, outside), given(A, outside))
+            derivative = _in_library(activation, "derivative", derivative, Z, outside)
             delta *= checked(activation, "derivative", derivative, delta.shape)
 
 
@@ -130,6 +135,7 @@ class _ProtocolLoss:
 
     def __init__(self, loss):
         self.wrapped = loss
+        self.outside = library()
 
     def __repr__(self):
         return repr(self.wrapped)
@@ -138,28 +144,49 @@ class _ProtocolLoss:
         return False
 
     def loss(self, y_true, y_pred, sample_weight=None):
-        value = self.wrapped.loss(unwrap(y_true), unwrap(y_pred), unwrap(sample_weight))
+        outside = self.outside
+        y_true, y_pred = given(y_true, outside), given(y_pred, outside)
+        value = self.wrapped.loss(y_true, y_pred, given(sample_weight, outside))
         return checked_number(self.wrapped, "loss", value)
 
     def loss_and_gradient_into(self, y_true, y_pred, sample_weight, out, scale=1.0):
-        loss, y_true, y_pred = self.wrapped, unwrap(y_true), unwrap(y_pred)
-        gradient = _in_library(loss, "gradient", loss.gradient(y_true, y_pred), out)
+        loss, outside = self.wrapped, self.outside
+        gradient = loss.gradient(given(y_true, outside), given(y_pred, outside))
+        gradient = _in_library(loss, "gradient", gradient, out, outside)
         copy_checked(loss, "gradient", gradient, out, scale, of="y_pred")
         return self.loss(y_true, y_pred, sample_weight)
 
 
-def _in_library(component, method, value, like):
+def given(array, outside):
+    """An engine's array as a user's component gets it: in the input's library.
+
+    ``outside``: the input's library where the engine views it as numpy's
+    (:mod:`sknn_scratch._boundary`), else None.
+    """
+    if outside is not None and type(array) is np.ndarray:
+        return outside.from_numpy(array)
+    return unwrap(array)
+
+
+def _in_library(component, method, value, like, outside=None):
     """``value``, a user's component's result, checked to be of ``like``'s library.
 
     A component written with numpy's functions works on numpy input only:
     given another library's arrays, numpy would quietly copy them to the CPU
     (or fail on a GPU). Say so, and how to write one that runs everywhere.
+    ``outside``: the input's library, when the engine views it as numpy's.
     """
-    if same_library(value, like):
+    if outside is not None:
+        if outside.owns(value):
+            return outside.to_numpy(value)
+        expected = outside.xp.__name__.split(".")[-1]
+    elif same_library(value, like):
         return wrapped(value) if isinstance(like, Wrapped) else value
+    else:
+        expected = library_name(like)
     raise TypeError(
         f"{component!r}.{method}() returned {library_name(value)} values for "
-        f"{library_name(like)} input: a component must compute in its input's "
+        f"{expected} input: a component must compute in its input's "
         "array library. Write it with that library's functions, for example "
         "xp = sknn_scratch.array_namespace(Z), then xp.exp(Z) for np.exp(Z) "
         "(see the page on writing your own component)."

@@ -14,6 +14,7 @@ import numpy as np
 from sklearn.utils.validation import validate_data
 
 from ._array import backend_of, convert_arrays, float_dtypes, unwrap, wrapped
+from ._boundary import library, numpy_view
 from ._checkpoint import outputs_finite
 from ._inputs import plainly_valid, prepared
 from ._network import Network, hidden_activations
@@ -34,7 +35,10 @@ class PredictionMixin:
         be integers; float32 data meets float64 weights). ``layers``: only the
         first ones (the hidden layers, for :meth:`transform`).
         """
-        coefs, intercepts = self.coefs_[:layers], self.intercepts_[:layers]
+        # (viewed as numpy's where the call was given another library's
+        # arrays in the CPU's memory: see _boundary.py)
+        coefs = [numpy_view(W) for W in self.coefs_[:layers]]
+        intercepts = [numpy_view(b) for b in self.intercepts_[:layers]]
         hidden = hidden_activations(self.hidden_activation_, len(self.coefs_) - 1)
         if layers is None:
             last = self.output_activation_
@@ -89,8 +93,9 @@ class PredictionMixin:
             dtype=float_dtypes(X),
             reset=False,
         )
-        # arrays of the library fit was given (scikit-learn's message)
-        check_same_namespace(X, self, attribute="_fitted_array", method=method)
+        if library() is None:  # (else checked at the boundary, _boundary.py)
+            # arrays of the library fit was given (scikit-learn's message)
+            check_same_namespace(X, self, attribute="_fitted_array", method=method)
         return X
 
     def __sklearn_array_api_convert__(self, converter):

@@ -8,6 +8,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_dat
 
 from ._array import float_dtypes, to_numpy, unwrap
 from ._base import BaseScratchMLP
+from ._boundary import fits, predicts
 from ._inputs import prepared, refuse_text
 from ._sklearn_private import _fit_context
 from ._validation import validated
@@ -316,6 +317,7 @@ learning_rate_schedule_, weight_init_ : object
 
     @available_if(lambda est: est._check_solver())
     @_fit_context(prefer_skip_nested_validation=True)
+    @fits
     def partial_fit(self, X, y, sample_weight=None):
         """Train for one epoch over the given data, keeping optimizer state.
 
@@ -338,6 +340,7 @@ learning_rate_schedule_, weight_init_ : object
         """
         return self._fit(X, y, sample_weight, incremental=True)
 
+    @predicts
     def predict(self, X):
         """Predict with the fitted network.
 

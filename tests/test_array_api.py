@@ -424,3 +424,37 @@ def test_a_fit_on_cuda_stays_on_cuda_and_equals_numpy(data, dtype):
     )
     on_cpu = move_estimator_to(clf, np)
     np.testing.assert_array_equal(on_cpu.predict_proba(X), proba.cpu().numpy())
+
+
+# ------------------------------------------------- arrays in the CPU's memory
+
+
+@pytest.mark.parametrize("library", LIBRARIES)
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
+def test_arrays_in_the_cpus_memory_train_as_numpy_arrays_bit_for_bit(
+    data, library, solver
+):
+    # numpy views them in place: the same arithmetic, to the last bit, and
+    # the fitted arrays and outputs handed back in the input's library
+    X, y = data
+    to = LIBRARIES[library]
+    make = lambda: ScratchMLPClassifier(  # noqa: E731
+        (6,), solver=solver, max_iter=5, random_state=0
+    )
+    on_numpy = quiet(make().fit, X, y)
+    X_other = to(X)
+    with dispatch():
+        other = quiet(make().fit, X_other, to(y))
+        proba = other.predict_proba(X_other)
+        other = quiet(other.partial_fit, X_other, to(y))
+    on_numpy = quiet(on_numpy.partial_fit, X, y)
+    fitted = other.coefs_ + other.intercepts_ + [other.classes_]
+    expected = on_numpy.coefs_ + on_numpy.intercepts_ + [on_numpy.classes_]
+    for got, want in zip(fitted, expected):
+        assert library_of(got) == library
+        np.testing.assert_array_equal(numpy_of(got), want)
+    assert library_of(proba) == library
+    np.testing.assert_array_equal(
+        numpy_of(proba), quiet(make().fit, X, y).predict_proba(X)
+    )
+    np.testing.assert_array_equal(numpy_of(X_other), X)  # the input unchanged
