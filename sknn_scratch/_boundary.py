@@ -57,9 +57,17 @@ class HostLibrary:
             return array
         array = detached(array)
         try:
-            return np.from_dlpack(array)
+            view = np.from_dlpack(array)
         except (BufferError, TypeError, RuntimeError, ValueError):
-            return to_numpy(array)  # a tensor DLPack cannot export: a copy
+            view = None  # a tensor DLPack cannot export
+        if view is None or not view.flags.writeable:
+            # (numpy before 2.1 makes what it imports by DLPack read-only,
+            # and the optimizer's state is updated in place): scikit-learn's
+            # conversion, a writable copy if need be
+            view = to_numpy(array)
+            if not view.flags.writeable:
+                view = np.array(view)
+        return view
 
     def from_numpy(self, array):
         """A numpy array of numbers as this library's, on the same memory."""
