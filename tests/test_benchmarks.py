@@ -69,7 +69,8 @@ def test_quick_benchmark_has_every_row_but_pytorchs(quick, benchmark_modules):
     _, _, document = quick
     keys = [row["key"] for row in document["rows"]]
     assert len(keys) == len(set(keys))
-    expected = set(compare.TARGETS) - {"b32-torch", "c64-torch", "c32-torch"}
+    # (the quick run leaves PyTorch out: its rows, and h's on its tensors)
+    expected = {key for key in compare.TARGETS if "torch" not in key and key[0] != "h"}
     assert expected <= set(keys)
     for row in document["rows"]:
         assert row["ratio"] == pytest.approx(
