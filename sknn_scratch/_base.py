@@ -78,6 +78,19 @@ class BaseScratchMLP(
 
     _parameter_constraints: dict = PARAMETER_CONSTRAINTS
 
+    def _store_params(self, arguments):
+        """Store each of ``__init__``'s arguments, unchanged, under its name.
+
+        ``arguments`` is ``locals()`` taken first thing in ``__init__``: its
+        parameters and ``self``. scikit-learn's convention is that
+        ``__init__`` does nothing else: ``get_params``, ``set_params`` and
+        ``clone`` read the parameters back by the names in its signature,
+        and validation waits for ``fit``.
+        """
+        for name, value in arguments.items():
+            if name != "self":
+                setattr(self, name, value)
+
     # ------------------------------------------------------------------ fit
 
     @_fit_context(prefer_skip_nested_validation=True)

@@ -260,36 +260,8 @@ learning_rate_schedule_, weight_init_ : object
         class_weight=None,
         progress_bar=False,
     ):
-        self.hidden_layer_sizes = hidden_layer_sizes
-        self.activation = activation
-        self.solver = solver
-        self.alpha = alpha
-        self.batch_size = batch_size
-        self.learning_rate = learning_rate
-        self.learning_rate_init = learning_rate_init
-        self.power_t = power_t
-        self.max_iter = max_iter
-        self.loss = loss
-        self.shuffle = shuffle
-        self.random_state = random_state
-        self.tol = tol
-        self.verbose = verbose
-        self.warm_start = warm_start
-        self.momentum = momentum
-        self.nesterovs_momentum = nesterovs_momentum
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.scoring = scoring
-        self.dropout = dropout
-        self.beta_1 = beta_1
-        self.beta_2 = beta_2
-        self.epsilon = epsilon
-        self.n_iter_no_change = n_iter_no_change
-        self.max_fun = max_fun
-        self.output_activation = output_activation
-        self.weight_init = weight_init
-        self.class_weight = class_weight
-        self.progress_bar = progress_bar
+        # every parameter stored as given (see BaseScratchMLP._store_params)
+        self._store_params(locals())
 
     # ------------------------------------------------------ targets
 
