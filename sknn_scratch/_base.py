@@ -50,6 +50,7 @@ from ._full_batch import fit_full_batch
 from ._inputs import checked_sample_weight, detached
 from ._network import Network
 from ._params import PARAMETER_CONSTRAINTS, samples_per_batch
+from ._persistence import SkopsMixin
 from ._predict import PredictionMixin, check_same_namespace
 from ._progress import require_tqdm
 from ._sklearn_private import _fit_context
@@ -63,6 +64,7 @@ from .schedules import SCHEDULES
 
 
 class BaseScratchMLP(
+    SkopsMixin,
     PredictionMixin,
     CallbackSupportMixin,
     ClassNamePrefixFeaturesOutMixin,

@@ -1,4 +1,8 @@
-"""Safe loading: the package's types a user must trust in a ``skops`` file."""
+"""Saving with skops: the package's types to trust, and models it cannot save."""
+
+import copyreg
+
+from ._array import library_name
 
 #: Every class of this package that a fitted estimator can hold, built-in
 #: components included; a test dumps every combination of them and checks
@@ -79,3 +83,38 @@ def trusted_types():
     array([1, 0])
     """
     return list(_TRUSTED_TYPES)
+
+
+class SkopsMixin:
+    """A clear error when skops is asked to save arrays it cannot save.
+
+    A model fitted on another library's arrays (PyTorch tensors) holds them:
+    pickle and joblib save it as it is, but skops saves numpy arrays only
+    and fails deep inside the tensors (``Cannot directly construct
+    TensorBase``). To save a model, skops calls its ``__reduce__()``
+    itself; pickle, joblib and :mod:`copy` call ``__reduce_ex__(protocol)``
+    instead, and only reach ``__reduce__`` through ``object.__reduce_ex__``.
+    So ``__reduce__`` checks the arrays and says what to do, and
+    ``__reduce_ex__`` returns what ``object.__reduce_ex__`` returned before
+    ``__reduce__`` was defined here: pickles are byte for byte the same.
+    """
+
+    def __reduce__(self):
+        arrays = [*getattr(self, "coefs_", []), getattr(self, "classes_", None)]
+        libraries = {library_name(a) for a in arrays if a is not None} - {"numpy"}
+        if libraries:
+            library = libraries.pop()
+            raise TypeError(
+                f"Cannot save this {type(self).__name__} with skops: it was "
+                f"fitted on {library} arrays and holds them, and skops saves "
+                "numpy arrays only. Move it to numpy first: "
+                "sknn_scratch.move_estimator_to(model, numpy) (pickle and "
+                "joblib save it as it is)."
+            )
+        return super().__reduce__()
+
+    def __reduce_ex__(self, protocol):
+        if protocol < 2:
+            return object.__reduce__(self)  # copyreg._reduce_ex's answer
+        # protocol 2 and later: a new object of the class, then its state
+        return copyreg.__newobj__, (type(self),), self.__getstate__(), None, None

@@ -5,7 +5,8 @@
   over the combinations);
 - ``skops.io`` round trips with ``trusted=sknn_scratch.trusted_types()``,
   which must be exactly the package's types found in those files, and a
-  file holding any other type is refused;
+  file holding any other type is refused; a model holding PyTorch tensors
+  is refused with a message saying to move it to numpy (pickle saves it);
 - the models saved by earlier versions (``tests/fixtures``, made by
   ``tests/fixtures/make_fixture.py``) still load and predict the same.
 """
@@ -222,6 +223,52 @@ def test_skops_refuses_a_file_holding_any_other_type(data):
     # trusting it on purpose loads it
     loaded = sio.loads(dumped, trusted=[*trusted_types(), f"{__name__}.Cube"])
     np.testing.assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))
+
+
+def test_skops_of_a_model_fitted_on_torch_tensors_says_to_move_it_to_numpy(
+    data, tmp_path
+):
+    torch = pytest.importorskip("torch", reason="a model fitted on tensors")
+    import sklearn
+
+    from sknn_scratch import move_estimator_to
+
+    X, y = data
+    codes = np.unique(y, return_inverse=True)[1]
+    with sklearn.config_context(array_api_dispatch=True):
+        model = _fit(
+            ScratchMLPClassifier((4,), solver="adam", max_iter=3, random_state=0),
+            torch.asarray(X),
+            torch.asarray(codes),
+        )
+    # skops cannot save tensors: it used to fail inside torch ("Cannot
+    # directly construct TensorBase")
+    message = r"fitted on torch arrays.*move_estimator_to\(model, numpy\)"
+    with pytest.raises(TypeError, match=message):
+        sio.dumps(model)
+    with pytest.raises(TypeError, match=message):
+        sio.dump(model, tmp_path / "model.skops")
+    # pickle still saves it as it is, tensors and all
+    loaded = pickle.loads(pickle.dumps(model))
+    assert isinstance(loaded.coefs_[0], torch.Tensor)
+    for W, W_loaded in zip(model.coefs_, loaded.coefs_):
+        assert torch.equal(W, W_loaded)
+    # and moved to numpy first, skops saves it
+    on_numpy = move_estimator_to(model, np)
+    _assert_same_model(on_numpy, sio.loads(sio.dumps(on_numpy), trusted_types()), X)
+
+
+def test_pickles_are_those_of_object_reduce_ex(fitted_models, monkeypatch):
+    # the estimators define __reduce__ (for skops's message above), and so
+    # __reduce_ex__, for pickle to get what object's __reduce_ex__ gave
+    from sknn_scratch._persistence import SkopsMixin
+
+    models = [*fitted_models[:3], fitted_models[-1], ScratchMLPClassifier()]
+    protocols = range(pickle.HIGHEST_PROTOCOL + 1)
+    pickles = [pickle.dumps(m, protocol=p) for m in models for p in protocols]
+    monkeypatch.delattr(SkopsMixin, "__reduce__")
+    monkeypatch.delattr(SkopsMixin, "__reduce_ex__")
+    assert pickles == [pickle.dumps(m, protocol=p) for m in models for p in protocols]
 
 
 def test_trusted_types_are_importable_package_classes():
