@@ -35,6 +35,7 @@ from ._checkpoint import (
     NON_FINITE_MESSAGE,
     OVERFLOW_MESSAGE,
     advice,
+    small_weights_advice,
 )
 from ._components import (
     hidden_activation,
@@ -240,6 +241,9 @@ default=None
             Y, len(hidden_layer_sizes), keep_optimizer=incremental and not first_pass
         )
         stochastic = is_stochastic(self.optimizer_)
+        small = small_weights_advice(self, sample_weight)
+        if small:  # said before a fit that learns nothing or diverges
+            warn(small)
         validation = None
         if given is not None:
             if not stochastic:

@@ -7,13 +7,12 @@ from ._array import to_numpy
 from ._diagnosis import UNSCALED, largest_column
 from ._params import samples_per_batch
 
+NON_FINITE = "Solver produced non-finite parameter weights."
 NON_FINITE_MESSAGE = (
-    "Solver produced non-finite parameter weights. The input data may contain "
-    "large values and need to be preprocessed."
+    NON_FINITE + " The input data may contain large values and need to be preprocessed."
 )
-OVERFLOW_MESSAGE = (
-    NON_FINITE_MESSAGE + " The fitted network's outputs overflow on the training data."
-)
+OUTPUTS_OVERFLOW = " The fitted network's outputs overflow on the training data."
+OVERFLOW_MESSAGE = NON_FINITE_MESSAGE + OUTPUTS_OVERFLOW
 
 NON_FINITE_LOSS_MESSAGE = (
     "The training loss is not finite ({loss!r}): the input data, the targets "
@@ -30,7 +29,7 @@ DIVERGENCE = (
 )
 
 
-def advice(estimator, X, Y=None, sample_weight=None):
+def advice(estimator, X, Y=None):
     """What to do about a fit that diverged on the samples ``X`` (targets ``Y``).
 
     The penalty's step first: each update of plain SGD multiplies the
@@ -41,11 +40,10 @@ def advice(estimator, X, Y=None, sample_weight=None):
     alpha itself is large (at least the batch size: the penalty outweighs
     the data). Otherwise the inputs' scale tells unscaled inputs from a
     learning rate too large (:func:`sknn_scratch._diagnosis.cause`; the
-    weights of a diverged fit have grown without bound).
+    weights of a diverged fit have grown without bound). Sample weights
+    that make the penalty outweigh the loss are the callers' to name first
+    (:func:`small_weights_advice`).
     """
-    tiny = _tiny_weights_advice(estimator, sample_weight)
-    if tiny:
-        return tiny
     n_samples = X.shape[0]
     rate = getattr(estimator, "learning_rate_init_", None)
     full_batch = rate is None
@@ -106,25 +104,74 @@ def _scale_or_rate(estimator, X, Y, raise_alpha):
     return text
 
 
-def divergence_advice(estimator, X, Y=None, sample_weight=None):
-    """What a diverged fit's error says after its message."""
-    return DIVERGENCE + advice(estimator, X, Y, sample_weight)
+def divergence_message(estimator, X, Y=None, sample_weight=None, overflow=False):
+    """The error of a stochastic fit that diverged: what happened (the
+    outputs ``overflow``, or the weights are not finite), the weights kept,
+    and what to do. Sample weights that are the cause are named instead of
+    scikit-learn's guess at large input values."""
+    small = small_weights_advice(estimator, sample_weight)
+    message = NON_FINITE if small else NON_FINITE_MESSAGE
+    if overflow:
+        message += OUTPUTS_OVERFLOW
+    return message + DIVERGENCE + (small or advice(estimator, X, Y))
 
 
-def _tiny_weights_advice(estimator, sample_weight):
-    """Sample weights so small that the L2 penalty, divided by their sum,
-    outweighs the loss: scaling them all up is the fix (the weighted mean
-    loss does not change)."""
-    if sample_weight is None or not estimator.alpha:
+def non_finite_message(estimator, sample_weight):
+    """:data:`NON_FINITE_MESSAGE`, or, where small sample weights made the
+    L2 penalty outweigh the loss, a message that says so instead of
+    guessing at large input values."""
+    small = small_weights_advice(estimator, sample_weight)
+    return f"{NON_FINITE} {small}" if small else NON_FINITE_MESSAGE
+
+
+def small_weights_advice(estimator, sample_weight):
+    """Sample weights so small that the L2 penalty outweighs the loss, or "".
+
+    The loss is the weighted mean of the samples' losses, and the penalty
+    ``alpha / 2 * sum(W**2)`` is divided by the sum of the weights of the
+    update (all of them for a full-batch solver, a mini-batch's for a
+    stochastic one), as scikit-learn's MLP does: so a weight of 2 counts as
+    a repeated row, and weights all multiplied by ``c`` act as ``alpha / c``.
+    With a penalty of ``lam / 2 * sum(W**2)`` added to a loss that is
+    ``L0`` for the network of zero weights, the best weights have
+    ``sum(W**2) <= 2 * L0 / lam``: at ``lam = alpha / sum >= 1`` the whole
+    network's squared weights add up to about the loss's own scale, and it
+    predicts nearly the same for every sample (or, for plain SGD with a
+    large rate, diverges). Said only where the weights are the cause: below
+    1 on average, with weights of 1 the penalty would not outweigh the loss.
+    Measured on 200 standard normal samples, 3 features, each solver's
+    defaults otherwise: at weights of 1e-3 each every fit scores as with
+    weights of 1; at 1e-7 (``lam`` 5, or 77 for the classifier's batches of
+    13) every fit learns nothing (R^2 0.2 at best, accuracy 0.52, the larger
+    class's share) or diverges. Classifiers stop learning first (from
+    ``lam`` = 0.05), regressors fit up to 0.5 (R^2 0.65 to 0.99): no fit this
+    warns of learned anything.
+    """
+    alpha = estimator.alpha
+    if sample_weight is None or not alpha:
         return ""
-    mean = float(np.mean(to_numpy(sample_weight)))
-    if not 0 < mean < 1e-6:
+    weights = to_numpy(sample_weight)
+    n_samples = weights.shape[0]
+    mean = float(np.mean(weights, dtype=np.float64))
+    full_batch = getattr(estimator, "learning_rate_init_", None) is None
+    rows = (
+        n_samples if full_batch else samples_per_batch(estimator.batch_size, n_samples)
+    )
+    rows = max(1, rows)
+    if not 0 < mean < 1 or alpha / rows >= 1 or alpha / (mean * rows) < 1:
         return ""
+    strength = alpha / (mean * rows)
+    if full_batch:
+        total = f"the sum of the weights, {mean * rows:.3g}"
+    else:
+        total = f"the sum of a mini-batch's weights, about {rows} * {mean:.3g}"
     return (
-        f"Scale sample_weight up: its mean is {mean:.3g}, and the L2 penalty "
-        "is divided by the sum of the weights, so alpha acts "
-        f"{1 / mean:.3g} times as strong. Multiplying every weight by one "
-        "constant leaves the weighted loss as it is (or lower alpha)."
+        f"sample_weight has a mean of {mean:.3g}, and the L2 penalty is "
+        f"divided by {total}: alpha={alpha:g} acts {1 / mean:.3g} times as "
+        f"strong as with weights of 1. The penalty's gradient, {strength:.3g} "
+        "times the weights, outweighs the loss's, and the network learns next "
+        "to nothing or diverges. Scale sample_weight up, e.g. divide it by "
+        "its mean (the weighted mean loss stays the same), or lower alpha."
     )
 
 

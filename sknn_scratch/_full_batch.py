@@ -12,7 +12,12 @@ import math
 import numpy as np
 
 from ._array import to_numpy, unwrap
-from ._checkpoint import NON_FINITE_LOSS_MESSAGE, NON_FINITE_MESSAGE, advice
+from ._checkpoint import (
+    NON_FINITE_LOSS_MESSAGE,
+    advice,
+    non_finite_message,
+    small_weights_advice,
+)
 
 
 def fit_full_batch(est, network, X, Y, sample_weight):
@@ -38,10 +43,9 @@ def fit_full_batch(est, network, X, Y, sample_weight):
     est.coefs_ = [unwrap(W) for W in network.coefs]
     est.intercepts_ = [unwrap(b) for b in network.intercepts]
     if not weights_finite:
-        raise ValueError(NON_FINITE_MESSAGE)
+        raise ValueError(non_finite_message(est, sample_weight))
     if not loss_finite:
-        message = NON_FINITE_LOSS_MESSAGE.format(loss=state.loss_)
-        raise ValueError(message + _alpha_advice(est, X, sample_weight))
+        raise ValueError(_non_finite_loss(est, X, sample_weight, state.loss_))
     if state.best_loss_ is not None:
         state.best_loss_ = min(state.best_loss_, state.loss_)
 
@@ -78,12 +82,19 @@ def _full_batch_tol(tol, network):
     return tol if network.fused else tol * 1e-3
 
 
-def _alpha_advice(estimator, X, sample_weight=None):
-    """`` Lower alpha ...`` (or scale tiny weights up) where the penalty is
-    the likely cause, else nothing."""
-    text = advice(estimator, X, sample_weight=sample_weight)
-    penalty = text.startswith(("Lower alpha", "Scale sample_weight"))
-    return " " + text if penalty else ""
+def _non_finite_loss(estimator, X, sample_weight, loss):
+    """The error of a training loss that is not finite: small sample weights
+    where they are the cause, else the overflow, and ``Lower alpha ...``
+    where the penalty is the likely cause."""
+    small = small_weights_advice(estimator, sample_weight)
+    if small:
+        return (
+            f"The training loss is not finite ({loss!r}); the estimator keeps "
+            f"the weights the solver started from. {small}"
+        )
+    message = NON_FINITE_LOSS_MESSAGE.format(loss=loss)
+    text = advice(estimator, X)
+    return message + " " + text if text.startswith("Lower alpha") else message
 
 
 def _objective(network, X, Y, sample_weight, vector):

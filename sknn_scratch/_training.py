@@ -18,10 +18,8 @@ from sklearn.utils import gen_batches
 from ._array import Wrapped
 from ._callbacks import EpochTasks
 from ._checkpoint import (
-    NON_FINITE_MESSAGE,
-    OVERFLOW_MESSAGE,
     ArrayCheckpoint,
-    divergence_advice,
+    divergence_message,
     return_to_finite,
 )
 from ._interrupt import catch_interrupt
@@ -312,8 +310,9 @@ class _Epochs:
             if not est.early_stopping:
                 runner.sync()
                 return_to_finite(runner, self._outputs_finite)
-                advice = divergence_advice(est, self.X, self.Y, self.sample_weight)
-                raise ValueError(NON_FINITE_MESSAGE + advice)
+                raise ValueError(
+                    divergence_message(est, self.X, self.Y, self.sample_weight)
+                )
             # as MLPClassifier: early stopping returns the best epoch's
             # weights instead of failing
             rule.diverged(self.X, self.Y)
@@ -379,8 +378,8 @@ class _Epochs:
         partial_fit pays it too)."""
         if not self._outputs_finite():
             return_to_finite(self.runner, self._outputs_finite)
-            advice = divergence_advice(self.est, self.X, self.Y, self.sample_weight)
-            raise ValueError(OVERFLOW_MESSAGE + advice)
+            data = (self.X, self.Y, self.sample_weight)
+            raise ValueError(divergence_message(self.est, *data, overflow=True))
 
 
 def loss_on(network, X, Y, sample_weight, rows=4096):

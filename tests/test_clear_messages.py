@@ -117,23 +117,66 @@ def test_class_weight_naming_no_class_of_y_says_which(data):
             clf.fit(X, y3)
 
 
+SMALL_WEIGHTS = "sample_weight has a mean of 1e-300, and the L2 penalty is divided"
+
+
 @pytest.mark.parametrize("solver", ["sgd", "lbfgs"])
 def test_tiny_sample_weights_that_diverge_say_to_scale_them_up(data, solver):
     # the L2 penalty is divided by the weights' sum: 1e-300 each makes alpha
     # act 1e300 times as strong, and the fit diverges
     X, _, y = data
     reg = ScratchMLPRegressor((3,), solver=solver, max_iter=50, random_state=0)
-    with pytest.raises(ValueError, match=r"Scale sample_weight up: its mean is 1e-3"):
-        reg.fit(X, y, sample_weight=np.full(len(X), 1e-300))
+    with pytest.warns(UserWarning, match=SMALL_WEIGHTS):
+        with pytest.raises(ValueError, match=SMALL_WEIGHTS) as error:
+            reg.fit(X, y, sample_weight=np.full(len(X), 1e-300))
+    # the weights are the cause, not large input values (or an overflowing loss)
+    assert "large values" not in str(error.value)
+    assert "Scale the inputs" not in str(error.value)
+    assert "Scale sample_weight up, e.g. divide it by its mean" in str(error.value)
     # the same weights scaled up fit
     reg.fit(X, y, sample_weight=np.full(len(X), 1.0))
     assert np.isfinite(reg.loss_)
 
 
-def test_a_warm_start_that_changes_output_activation_names_it(data):
-    X, _, _ = data
-    y = (X[:, 0] > 0).astype(int)
-    clf = ScratchMLPClassifier((3,), max_iter=3, warm_start=True).fit(X, y)
-    clf.set_params(output_activation="softmax")
-    with pytest.raises(ValueError, match="changed from 'logistic' to 'softmax'"):
-        clf.fit(X, y)
+@pytest.mark.parametrize("Estimator", [ScratchMLPClassifier, ScratchMLPRegressor])
+def test_uniform_tiny_sample_weights_are_named_when_fit_starts(Estimator):
+    # with the defaults the classifier diverges, the regressor (adam) ends
+    # with a network that predicts nearly the same for every sample: both
+    # say at the start of fit that the weights make alpha act 1e300 times
+    # as strong, not that the inputs hold large values
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(200, 3))
+    y = (X[:, 0] + X[:, 1] > 0).astype(int)
+    model = Estimator(max_iter=50, random_state=0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            model.fit(X, y, sample_weight=np.full(len(X), 1e-300))
+        except ValueError as error:
+            assert "large values" not in str(error)
+            assert "sample_weight has a mean of 1e-300" in str(error)
+    said = [
+        str(w.message) for w in caught if "sample_weight has a mean" in str(w.message)
+    ]
+    assert len(said) == 1
+    assert said[0].startswith(SMALL_WEIGHTS)
+    assert "acts 1e+300 times as strong" in said[0]
+    # weights divided by their mean (ones) train as no weights
+    fitted = Estimator(max_iter=50, random_state=0)
+    fitted.fit(X, y, sample_weight=np.full(len(X), 1e-300) / 1e-300)
+    plain = Estimator(max_iter=50, random_state=0).fit(X, y)
+    np.testing.assert_array_equal(fitted.coefs_[0], plain.coefs_[0])
+
+
+@pytest.mark.parametrize("solver", ["sgd", "adam", "lbfgs"])
+def test_weights_that_sum_to_one_are_not_warned_of(solver):
+    # a common normalisation: alpha / sum = 1e-4 does not outweigh the loss
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(200, 3))
+    y = (X[:, 0] + X[:, 1] > 0).astype(int)
+    clf = ScratchMLPClassifier(solver=solver, max_iter=50, random_state=0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        clf.fit(X, y, sample_weight=np.full(len(X), 1 / len(X)))
+    assert not [w for w in caught if "sample_weight" in str(w.message)]
+    assert clf.score(X, y) > 0.9
