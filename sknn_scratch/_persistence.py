@@ -101,7 +101,9 @@ class SkopsMixin:
 
     def __reduce__(self):
         arrays = [*getattr(self, "coefs_", []), getattr(self, "classes_", None)]
-        libraries = {library_name(a) for a in arrays if a is not None} - {"numpy"}
+        # (arrays of a library: lists a user assigned are pickled as they are)
+        libraries = {library_name(a) for a in arrays if hasattr(a, "__dlpack__")}
+        libraries.discard("numpy")
         if libraries:
             library = libraries.pop()
             raise TypeError(
