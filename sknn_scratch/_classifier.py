@@ -84,9 +84,9 @@ default="sigmoid"
         Improvement of the loss (or validation score) below which an epoch
         counts as no improvement. For ``"lbfgs"``, the gradient tolerance
         (scipy's ``gtol``, as MLPClassifier) where the loss and the output
-        activation cancel (``"log_loss"``); ``tol / 1000`` otherwise (the
-        squared error's gradients through sigmoids nearly vanish on
-        plateaus of the loss).
+        activation cancel (``"log_loss"``) or the training data is learnt;
+        ``tol / 1000`` otherwise (the squared error's gradients through
+        sigmoids nearly vanish on plateaus of wrong outputs).
     verbose : bool, default=False
         Print the loss after each epoch.
     warm_start : bool, default=False

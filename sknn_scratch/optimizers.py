@@ -9,7 +9,9 @@ A stochastic optimizer (``stochastic = True``) follows the protocol:
 A full-batch optimizer (``stochastic = False``) instead has
 ``minimize(fun, x0, *, max_iter, tol, max_fun, verbose)``, where
 ``fun(x) -> (loss, gradient)`` works on all parameters packed in one vector;
-it returns ``(x, n_iter, loss)``.
+it returns ``(x, n_iter, loss)``. A ``minimize`` that names a parameter
+``converged`` may be given the estimator's own test of convergence,
+``converged(x, gradient) -> bool``, to stop at an iterate where it holds.
 
 An optimizer may say the learning rate it works best with by default,
 ``default_learning_rate``: what the estimators use when
@@ -215,20 +217,74 @@ class LBFGS(Optimizer):
     the decrease is smallest (the estimators pass ``tol / 1000`` where the
     gradient carries the output activation's derivative). It converges fast
     on small data sets; it has no ``partial_fit``.
+
+    ``converged(x, gradient)``, where given, is the estimator's own test of
+    convergence, asked at the end of every iteration: the fit stops there,
+    converged, where it is true.
     """
 
     stochastic = False
 
-    def minimize(self, fun, x0, *, max_iter, tol, max_fun, verbose):
+    def minimize(self, fun, x0, *, max_iter, tol, max_fun, verbose, converged=None):
         import scipy.optimize
 
         options = {"maxfun": max_fun, "maxiter": max_iter, "gtol": tol}
         options["ftol"] = tol * _FTOL_PER_TOL
-        result = scipy.optimize.minimize(
-            fun, x0, method="L-BFGS-B", jac=True, options=options
-        )
+        if converged is None:
+            result = scipy.optimize.minimize(
+                fun, x0, method="L-BFGS-B", jac=True, options=options
+            )
+        else:
+            iterates = _Iterates(fun, converged)
+            try:
+                result = scipy.optimize.minimize(
+                    iterates.fun,
+                    x0,
+                    method="L-BFGS-B",
+                    jac=True,
+                    options=options,
+                    callback=iterates.callback,
+                )
+            except _Converged:
+                return iterates.x, iterates.n_iter, float(iterates.loss)
         n_iter = _check_lbfgs_result(result, max_iter)
         return result.x, n_iter, float(result.fun)
+
+
+class _Converged(Exception):
+    """Raised from scipy's callback: the estimator's test of convergence held."""
+
+
+class _Iterates:
+    """An objective that keeps its last point, loss and gradient, and a
+    callback of scipy's that asks ``converged`` about each iterate.
+
+    scipy's L-BFGS-B ends an iteration at the line search's last point, the
+    last one evaluated: its gradient is at hand. The callback takes ``xk``
+    alone (scipy's older form), which every scipy that scikit-learn supports
+    calls; it ends the fit by an exception of its own, which scipy lets
+    through.
+    """
+
+    def __init__(self, fun, converged):
+        self._fun = fun
+        self._converged = converged
+        self._last = None
+        self.n_iter = 0
+
+    def fun(self, x):
+        loss, gradient = self._fun(x)
+        # scipy may reuse its x in place
+        self._last = (np.array(x, copy=True), loss, gradient)
+        return loss, gradient
+
+    def callback(self, xk):
+        self.n_iter += 1
+        x, loss, gradient = self._last
+        # (another point than the last evaluated one has no gradient at hand)
+        if np.array_equal(xk, x) and self._converged(x, gradient):
+            self.x, self.loss = x, loss
+            raise _Converged
 
 
 #: scipy's default ftol (``factr = 1e7`` times the machine epsilon) per the

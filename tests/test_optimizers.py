@@ -86,6 +86,54 @@ def test_lbfgs_minimizes_a_quadratic():
     assert 1 <= n_iter <= 100
 
 
+def test_lbfgs_stops_where_the_estimators_test_of_convergence_holds():
+    target = np.array([1.0, -2.0, 3.0])
+    scale = np.array([1.0, 10.0, 100.0])  # a few iterations, not one
+
+    def fun(x):
+        return float(np.sum(scale * (x - target) ** 2)), 2 * scale * (x - target)
+
+    asked = []
+
+    def converged(x, gradient):
+        # the iterate and its own gradient
+        np.testing.assert_array_equal(gradient, fun(x)[1])
+        asked.append(float(np.max(np.abs(gradient))))
+        return asked[-1] < 1e-1
+
+    options = dict(max_iter=100, tol=1e-12, max_fun=1000, verbose=False)
+    _, n_full, _ = LBFGS().minimize(fun, np.zeros(3), **options)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        x, n_iter, loss = LBFGS().minimize(
+            fun, np.zeros(3), converged=converged, **options
+        )
+    # asked once an iteration, up to the first iterate that passes
+    assert len(asked) == n_iter < n_full
+    assert asked[-1] < 1e-1 <= min(asked[:-1], default=1)
+    assert loss == fun(x)[0]
+
+
+def test_a_full_batch_solver_of_the_contract_is_not_given_the_test():
+    class Gradient:
+        """Plain gradient descent on the packed parameters."""
+
+        stochastic = False
+
+        def minimize(self, fun, x0, *, max_iter, tol, max_fun, verbose):
+            x = x0.copy()
+            for _ in range(max_iter):
+                loss, gradient = fun(x)
+                x -= 0.5 * gradient
+            return x, max_iter, fun(x)[0]
+
+    X = np.random.RandomState(0).normal(size=(30, 2))
+    y = (X[:, 0] > 0).astype(int)
+    # the classifier's default loss, which L-BFGS gets a test of convergence for
+    clf = ScratchMLPClassifier((3,), solver=Gradient(), max_iter=50).fit(X, y)
+    assert clf.n_iter_ == 50
+
+
 def test_lbfgs_warns_like_scikit_learn_when_it_runs_out_of_iterations():
     def rosenbrock(x):
         a, b = x
