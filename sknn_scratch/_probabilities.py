@@ -30,7 +30,17 @@ def probabilities(estimator, Z, A):
             P = np.where(sums > 0, P / np.where(sums > 0, sums, 1), 1 / P.shape[1])
     if estimator.n_outputs_ == 1 and single_label:
         p = P[:, 0]
-        P = np.column_stack([1 - p, p])
+        if type(activation) is Sigmoid:
+            # 1 - sigmoid(z) is sigmoid(-z), which keeps the tail that 1 - p
+            # rounds to 0 (p is 1.0 from z = 37): predict_log_proba keeps it
+            # (a subclass's own f need not be symmetric); e^-z overflows to
+            # the inf that gives 0
+            q = -Z[:, 0]
+            with np.errstate(over="ignore"):
+                q = activation.forward_into(q, q)
+        else:
+            q = 1 - p
+        P = np.column_stack([q, p])
     return P
 
 

@@ -251,6 +251,27 @@ def test_predict_log_proba_and_score_agree_with_proba(iris, loss, n_classes):
     assert clf.score(X, y) == accuracy_score(y, clf.predict(X))
 
 
+def test_binary_probabilities_keep_the_tails_their_logs_keep(iris):
+    # scikit-learn's check_classifiers_train wants predict_log_proba to be
+    # log(predict_proba), infinities where zeros are: 1 - sigmoid(z) rounded
+    # to exactly 0 from z = 37 on, where predict_log_proba gave -z
+    X, y = iris
+    clf = quiet(ScratchMLPClassifier((5,), max_iter=50, random_state=0).fit, X, y == 2)
+    # a confident network: its output sums twentyfold (not beyond 745, where
+    # sigmoid(z) itself underflows)
+    clf.coefs_ = [*clf.coefs_[:-1], clf.coefs_[-1] * 20]
+    clf.intercepts_ = [*clf.intercepts_[:-1], clf.intercepts_[-1] * 20]
+    z = output_sums(clf, X)[:, 0]
+    assert z.max() > 40 and z.min() < -40 and np.abs(z).max() < 700
+
+    proba = clf.predict_proba(X)
+    np.testing.assert_allclose(proba, np.column_stack([sigmoid(-z), sigmoid(z)]))
+    assert (proba > 0).all()
+    # (log 1 is 0 where log_proba keeps -1e-67)
+    np.testing.assert_allclose(clf.predict_log_proba(X), np.log(proba), atol=1e-15)
+    np.testing.assert_allclose(proba.sum(axis=1), 1)
+
+
 @pytest.mark.parametrize(
     "labels",
     [
