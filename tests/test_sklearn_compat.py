@@ -28,6 +28,24 @@ def test_sklearn_estimator_checks(estimator, check):
     check(estimator)
 
 
+# every solver (the defaults' above are SGD's): Adam at its default rate,
+# 0.001 (at the article's 0.1 its check_classifiers_train failed); L-BFGS,
+# whose fits of rows weighted 2 and of rows repeated twice part by rounding
+# if it iterates on once the training data is learnt
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.filterwarnings("ignore::sknn_scratch.TrivialModelWarning")
+@parametrize_with_checks(
+    [
+        ScratchMLPClassifier(solver="adam"),
+        ScratchMLPRegressor(solver="adam"),
+        ScratchMLPClassifier(solver="lbfgs"),
+        ScratchMLPRegressor(solver="lbfgs"),
+    ]
+)
+def test_sklearn_estimator_checks_with_every_solver(estimator, check):
+    check(estimator)
+
+
 # every new parameter passes the checks with a value other than its default
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 @pytest.mark.filterwarnings("ignore::sknn_scratch.TrivialModelWarning")
