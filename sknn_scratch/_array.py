@@ -1,27 +1,18 @@
-"""Arrays of other libraries on another device (a GPU) in the one step.
+"""Arrays of other libraries on another device (a GPU): where they live.
 
 Arrays in the CPU's memory (PyTorch CPU tensors) never get here: the
 estimators view them as numpy arrays at their boundary
-(:mod:`sknn_scratch._boundary`). The training step and the components are
-written with numpy's functions, most of them in place (``np.exp(Z,
-out=Z)``). With scikit-learn's array API dispatch on, and arrays of another
-library on another device as input, the network keeps its
-weights and buffers in that library, on that device, wrapped in
-:class:`Wrapped`: numpy hands every function called on a wrapped array to
-it (NEP 13 and 18, ``__array_ufunc__`` and ``__array_function__``), and it
-runs the same function of the array's own namespace. So the formulas,
-written once, run on the GPU as they are; numpy arrays never meet the
-wrapper, and pay nothing for it.
-
-The wrapper itself is :mod:`sknn_scratch._wrapped`; here, when arrays are
-wrapped, where they live (:class:`Backend`), and how a fitted model moves
-between libraries.
+(:mod:`sknn_scratch._boundary`). Arrays on another device (a GPU's, or
+array-api-strict's ``device1``) stay there: the network keeps its weights
+and buffers in their library, on their device (:class:`Backend`), and the
+training step computes with that library's own functions
+(:mod:`sknn_scratch._xp`). Here too: how a fitted model moves between
+libraries.
 """
 
 import numpy as np
-from scipy.sparse import issparse
 
-from ._wrapped import Wrapped, _xp_dtype, unwrap
+from ._xp import NUMPY, functions_of, numpy_dtype
 
 
 def namespace_of(X):
@@ -30,7 +21,7 @@ def namespace_of(X):
     scikit-learn's namespace (its vendored array-api-compat) decides; numpy
     input, and any input while dispatch is off, stays numpy.
     """
-    if X is None or isinstance(X, (np.ndarray, np.generic, Wrapped)):
+    if X is None or isinstance(X, (np.ndarray, np.generic)):
         return None
     if not hasattr(X, "__array_namespace__") and not hasattr(X, "__dlpack__"):
         return None  # lists, sparse matrices, DataFrames: scikit-learn's
@@ -44,8 +35,6 @@ def namespace_of(X):
 
 def to_numpy(array):
     """``array`` as a numpy array on the CPU (numpy arrays as they are)."""
-    if isinstance(array, Wrapped):
-        array = array.array
     if array is None or isinstance(array, (np.ndarray, np.generic)):
         return array
     from ._sklearn_private import get_namespace, move_to
@@ -55,10 +44,13 @@ def to_numpy(array):
 
 
 class Backend:
-    """Where the network's arrays live: numpy, or a namespace and a device."""
+    """Where the network's arrays live: numpy, or a namespace and a device.
 
-    def __init__(self, xp=None, device=None):
-        self.xp, self.device = xp, device
+    ``fn``: the engine's functions there (:func:`sknn_scratch._xp.functions_of`).
+    """
+
+    def __init__(self, xp=None, device=None, fn=NUMPY):
+        self.xp, self.device, self.fn = xp, device, fn
 
     @property
     def is_numpy(self):
@@ -67,69 +59,45 @@ class Backend:
     def empty(self, shape, dtype):
         if self.xp is None:
             return np.empty(shape, dtype)
-        return Wrapped(
-            self.xp.empty(shape, dtype=_xp_dtype(self.xp, dtype), device=self.device),
-            self.xp,
-        )
+        return self.xp.empty(shape, dtype=self.fn.dtype(dtype), device=self.device)
 
     def asarray(self, array, dtype=None):
-        """``array`` (numpy, or of this namespace) in this namespace, wrapped."""
+        """``array`` (numpy, or of this namespace) in this namespace."""
         if self.xp is None:
             return to_numpy(array) if dtype is None else np.asarray(array, dtype)
-        if isinstance(array, Wrapped):
-            array = array.array
         if isinstance(array, (np.ndarray, np.generic, list, tuple)):
             array = np.asarray(array, dtype=dtype)
-            array = self.xp.asarray(array, device=self.device)
-        elif dtype is not None:
-            array = self.xp.astype(array, _xp_dtype(self.xp, dtype))
-        return Wrapped(array, self.xp)
+            return self.xp.asarray(array, device=self.device)
+        if dtype is not None:
+            array = self.fn.astype(array, dtype)
+        return array
 
-    def wrap(self, array):
-        if self.xp is None or array is None or isinstance(array, Wrapped):
-            return array
-        return Wrapped(array, self.xp)
+    def dtype(self, dtype):
+        """numpy's dtype of the same name as this library's ``dtype``."""
+        return numpy_dtype(dtype)
 
 
-NUMPY = Backend()
+NUMPY_BACKEND = Backend()
 
 
 def backend_of(array):
-    """The backend of an array: a wrapped one's namespace, or numpy."""
-    if isinstance(array, Wrapped):
-        return Backend(array.xp, array.device)
-    found = namespace_of(array)
-    return NUMPY if found is None else Backend(*found)
-
-
-def wrapped(array):
-    """``array`` ready for numpy's functions: wrapped if of another library.
-
-    Numpy arrays come back as numpy arrays (lists too, as numpy would make
-    them); an array of another library under array API dispatch comes back
-    wrapped, so that the components' formulas run in its namespace.
-    """
-    if type(array) is np.ndarray or type(array) is Wrapped:
-        return array  # the engine's own arrays, every batch: no more checks
-    if isinstance(array, Wrapped) or issparse(array):
-        return array
+    """The backend of an array: its library's namespace and device, or numpy."""
     found = namespace_of(array)
     if found is None:
-        return np.asarray(array)
-    return Wrapped(array, found[0])
+        return NUMPY_BACKEND
+    return Backend(*found, fn=functions_of(array))
 
 
 def same_library(result, like):
     """Whether ``result`` (a user's component's) is of ``like``'s library."""
-    if not isinstance(like, Wrapped):
-        return not isinstance(result, Wrapped) and namespace_of(result) is None
-    found = namespace_of(unwrap(result))
-    return found is not None and found[0] == like.xp
+    found, expected = namespace_of(result), namespace_of(like)
+    if expected is None:
+        return found is None
+    return found is not None and found[0] == expected[0]
 
 
 def library_name(array):
     """The library of ``array``, for messages: ``numpy``, ``torch``, ..."""
-    array = unwrap(array)
     return type(array).__module__.split(".")[0]
 
 
@@ -152,7 +120,7 @@ def array_namespace(*arrays):
     """
     from ._sklearn_private import get_namespace
 
-    return get_namespace(*(unwrap(a) for a in arrays))[0]
+    return get_namespace(*arrays)[0]
 
 
 def float_dtypes(X):
@@ -258,3 +226,11 @@ def _convert_into(target, estimator, converter, names):
             if isinstance(value, list) and value and hasattr(value[0], "shape"):
                 setattr(optimizer, name, [converter(a) for a in value])
         target.optimizer_ = optimizer
+
+
+def dtype_of(array):
+    """numpy's dtype of ``array``, of any library (a list's as numpy makes it)."""
+    dtype = getattr(array, "dtype", None)
+    if dtype is None:
+        return np.asarray(array).dtype
+    return numpy_dtype(dtype)

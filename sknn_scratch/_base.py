@@ -24,17 +24,14 @@ from sklearn.base import (
 from sklearn.utils.validation import check_is_fitted
 
 from . import _weights
-from ._array import (
-    backend_of,
-    unwrap,
-    wrapped,
-)
+from ._array import backend_of, dtype_of
 from ._boundary import fits, predicts
 from ._callbacks import CallbackSupportMixin, end_fit, fit_context
 from ._checkpoint import (
     NON_FINITE_MESSAGE,
     OVERFLOW_MESSAGE,
     advice,
+    all_finite,
     small_weights_advice,
 )
 from ._components import (
@@ -187,8 +184,7 @@ default=None
             dropout=make_dropout(dropout, self._training.rng, backend_of(X)),
         )
         # the network trains its own copy, in place: these become the model's
-        self.coefs_ = [unwrap(W) for W in network.coefs]
-        self.intercepts_ = [unwrap(b) for b in network.intercepts]
+        self.coefs_, self.intercepts_ = list(network.coefs), list(network.intercepts)
         epochs = (1 if incremental else self.max_iter) if stochastic else 0
         task = "partial_fit" if incremental else "fit"
         context = fit_context(self, task, epochs, X, y_original)
@@ -235,7 +231,7 @@ default=None
         # numpy, or the namespace and device of the input's own library
         backend = backend_of(X)
         X = self._in_weights_dtype(X, first_pass, backend)
-        dtype = wrapped(X).dtype  # numpy's name for it
+        dtype = dtype_of(X)  # numpy's name for it
         sample_weight = self._sample_weight(X, y_original, sample_weight, incremental)
         new_optimizer = self._resolve_components(
             Y, len(hidden_layer_sizes), keep_optimizer=incremental and not first_pass
@@ -267,15 +263,15 @@ default=None
             self._training.optimizer_ready = False
         if not backend.is_numpy:
             # targets and weights, made in numpy, join X on its device
-            Y = unwrap(backend.asarray(Y, dtype))
+            Y = backend.asarray(Y, dtype)
             if sample_weight is not None:
-                sample_weight = unwrap(backend.asarray(sample_weight, dtype))
+                sample_weight = backend.asarray(sample_weight, dtype)
         return X, Y, y_original, sample_weight, validation
 
     def _check_fitted(self, X, stochastic, incremental):
         """Refuse weights that are not finite, or whose outputs overflow."""
         params = self.coefs_ + self.intercepts_
-        if not all(np.isfinite(wrapped(w)).all() for w in params):
+        if not all(all_finite(w) for w in params):
             raise ValueError(NON_FINITE_MESSAGE)
         # (the stochastic solvers check this themselves, with weights to go
         # back to; with early stopping the best epoch's weights stand)
@@ -288,18 +284,18 @@ default=None
         data (warm_start, partial_fit) trains in it."""
         if first_pass or not hasattr(self.coefs_[0], "dtype"):
             return X
-        dtype = wrapped(self.coefs_[0]).dtype
-        if dtype not in (np.float32, np.float64) or wrapped(X).dtype == dtype:
+        dtype = dtype_of(self.coefs_[0])
+        if dtype not in (np.float32, np.float64) or dtype_of(X) == dtype:
             return X
         if backend.is_numpy:
             return X.astype(dtype)
-        return unwrap(backend.asarray(X, dtype))
+        return backend.asarray(X, dtype)
 
     def _sample_weight(self, X, y, sample_weight, incremental):
         """``sample_weight`` checked, times the classes' weights if any."""
         if sample_weight is not None:
             sample_weight = checked_sample_weight(
-                sample_weight, X.shape[0], wrapped(X).dtype
+                sample_weight, X.shape[0], dtype_of(X)
             )
         sample_weight = self._combine_weights(y, sample_weight, incremental)
         if sample_weight is not None and not np.any(sample_weight):
@@ -386,11 +382,12 @@ default=None
         if len(self.coefs_) == 1:
             if hasattr(X, "toarray"):
                 X = X.toarray()
-            dtype = np.result_type(wrapped(X).dtype, np.float32)
-            return unwrap(wrapped(X).astype(dtype))
+            dtype = np.result_type(dtype_of(X), np.float32)
+            backend = backend_of(X)
+            return X.astype(dtype) if backend.is_numpy else backend.asarray(X, dtype)
         network, X = self._network(X, layers=-1)
         with np.errstate(over="ignore", invalid="ignore"):
-            return unwrap(network.feedforward(X, self._chunk_rows(X))[1])
+            return network.feedforward(X, self._chunk_rows(X))[1]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

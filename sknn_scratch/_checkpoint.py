@@ -6,6 +6,7 @@ from scipy.sparse import issparse
 from ._array import to_numpy
 from ._diagnosis import UNSCALED, largest_column
 from ._params import samples_per_batch
+from ._xp import functions_of, numpy_dtype
 
 NON_FINITE = "Solver produced non-finite parameter weights."
 NON_FINITE_MESSAGE = (
@@ -192,26 +193,31 @@ class ArrayCheckpoint:
 
     def __init__(self, params):
         self.params = params
-        self.start = [p.copy() for p in params]
-        self.good = [p.copy() for p in params]
-        self.previous = [p.copy() for p in params]
+        self.start = [functions_of(p).copy(p) for p in params]
+        self.good = [functions_of(p).copy(p) for p in params]
+        self.previous = [functions_of(p).copy(p) for p in params]
 
     def params_finite(self):
-        return all(np.isfinite(p).all() for p in self.params)
+        return all(all_finite(p) for p in self.params)
 
     def save(self):
         # the oldest of the two epoch checkpoints is overwritten: no copy kept
         # beyond these three sets
         self.previous, self.good = self.good, self.previous
         for good, param in zip(self.good, self.params):
-            np.copyto(good, param)
+            functions_of(param).copyto(good, param)
 
     def restore_each(self):
         """Restore each kept set of weights in turn, newest first."""
         for saved in (self.good, self.previous, self.start):
             for param, value in zip(self.params, saved):
-                np.copyto(param, value)
+                functions_of(param).copyto(param, value)
             yield
+
+
+def all_finite(array):
+    xp = functions_of(array)
+    return bool(xp.all(xp.isfinite(array)))
 
 
 def return_to_finite(checkpoint, outputs_finite):
@@ -232,26 +238,26 @@ def outputs_finite(network, X, chunk_rows):
     below overflow settle it; otherwise the outputs are computed, a chunk
     at a time.
     """
-    X = network.backend.wrap(X)
     if X.shape[0] == 0 or _bounded_far_below_overflow(network, X):
         return True
     for start in range(0, X.shape[0], chunk_rows):
         _, A = network.feedforward(X[start : start + chunk_rows])
-        if not np.isfinite(A).all():
+        if not all_finite(A):
             return False
     return True
 
 
 def _bounded_far_below_overflow(network, X):
-    dtype = network.coefs[-1].dtype
+    dtype = numpy_dtype(network.coefs[-1].dtype)
     if issparse(X) or dtype.kind != "f":
         return False
+    xp = network.xp
     limit = np.finfo(dtype).max * 1e-6  # far above any rounding in the sums
     # two reductions, not np.abs(X): no temporary the size of X
-    bound = max(abs(float(X.max())), abs(float(X.min())))
+    bound = max(abs(float(xp.max(X))), abs(float(xp.min(X))))
     for W, b, f in zip(network.coefs, network.intercepts, network.activations):
-        column_sums = float(np.abs(W).sum(axis=0).max()) if W.size else 0.0
-        bias = float(np.abs(b).max()) if b.size else 0.0
+        column_sums = float(xp.max(xp.sum(xp.abs(W), axis=0))) if all(W.shape) else 0.0
+        bias = float(xp.max(xp.abs(b))) if b.shape[0] else 0.0
         bound = bound * column_sums + bias
         if not bound < limit:
             return False

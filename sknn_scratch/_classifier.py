@@ -11,7 +11,7 @@ from sklearn.utils.multiclass import (
 from sklearn.utils.validation import check_is_fitted
 
 from . import _labels
-from ._array import backend_of, to_numpy, unwrap
+from ._array import backend_of, to_numpy
 from ._base import BaseScratchMLP
 from ._boundary import fits, predicts
 from ._probabilities import log_probabilities, probabilities
@@ -356,10 +356,10 @@ learning_rate_schedule_, weight_init_ : object
         if self._is_multilabel():
             labels = self._label_binarizer.inverse_transform(to_numpy(P))
         else:
-            labels = self._numpy_classes()[to_numpy(np.argmax(P, axis=1))]
+            labels = self._numpy_classes()[to_numpy(backend.fn.argmax(P, axis=1))]
         if backend.is_numpy or labels.dtype.kind not in "biuf":
             return labels
-        return unwrap(backend.asarray(labels))
+        return backend.asarray(labels)
 
     @predicts
     def predict(self, X):
@@ -396,7 +396,7 @@ learning_rate_schedule_, weight_init_ : object
             The class probabilities; rows sum to 1 for single-label problems.
         """
         check_is_fitted(self)
-        return unwrap(self._proba_from_output(*self._forward(X, "predict_proba")))
+        return self._proba_from_output(*self._forward(X, "predict_proba"))
 
     @predicts
     def predict_log_proba(self, X):
@@ -413,7 +413,7 @@ learning_rate_schedule_, weight_init_ : object
         """
         check_is_fitted(self)
         Z, A = self._forward(X, "predict_log_proba")
-        return unwrap(log_probabilities(self, Z, A))
+        return log_probabilities(self, Z, A)
 
     def _validation_score(self, Z, A, y, sample_weight):
         y_pred = to_numpy(self._labels_from_proba(self._proba_from_output(Z, A)))

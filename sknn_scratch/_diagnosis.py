@@ -21,7 +21,7 @@ its own.
 import numpy as np
 from scipy.sparse import issparse
 
-from ._array import to_numpy, unwrap, wrapped
+from ._array import to_numpy
 from ._forms import loss_forms
 from ._network import hidden_activations
 from ._warn import warn
@@ -77,20 +77,21 @@ def check_progress(estimator, X, Y, sample_weight):
     step = max(1, -(-X.shape[0] // MAX_ROWS))
     if sample_weight is not None and not np.any(to_numpy(sample_weight)[::step]):
         step = 1
-    X, Y = unwrap(wrapped(X)[::step]), unwrap(wrapped(Y)[::step])
-    sw = None if sample_weight is None else unwrap(wrapped(sample_weight)[::step])
+    X, Y = X[::step], Y[::step]
+    sw = None if sample_weight is None else sample_weight[::step]
     network, X = estimator._network(X)
+    backend = network.backend
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
         outputs = network.layer_outputs(X)
         y_pred = outputs[-1]
-        Y = unwrap(network.backend.asarray(Y, y_pred.dtype))
-        loss_function = loss_forms(estimator.loss_function_)
-        loss = loss_function.loss(Y, unwrap(y_pred), sw)
+        Y = backend.asarray(Y, backend.dtype(y_pred.dtype))
+        loss_function = loss_forms(estimator.loss_function_, not backend.is_numpy)
+        loss = loss_function.loss(Y, y_pred, sw)
         constant = np.average(to_numpy(Y), axis=0, weights=to_numpy(sw))
-        trivial_pred = network.backend.asarray(
-            np.tile(constant, (y_pred.shape[0], 1)), y_pred.dtype
+        trivial_pred = backend.asarray(
+            np.tile(constant, (y_pred.shape[0], 1)), backend.dtype(y_pred.dtype)
         )
-        trivial = loss_function.loss(Y, unwrap(trivial_pred), sw)
+        trivial = loss_function.loss(Y, trivial_pred, sw)
     if not (np.isfinite(loss) and trivial > 0 and loss >= TRIVIAL_RATIO * trivial):
         return
     hidden = [to_numpy(A) for A in outputs[:-1]]
@@ -125,7 +126,7 @@ def largest_column(X):
     library, or a sparse matrix.
     """
     step = max(1, -(-X.shape[0] // MAX_ROWS))
-    X = unwrap(wrapped(X)[::step])
+    X = X[::step]
     with np.errstate(over="ignore", invalid="ignore"):
         if issparse(X):
             squares = np.asarray(X.multiply(X).mean(axis=0)).ravel()

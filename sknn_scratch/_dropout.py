@@ -100,7 +100,7 @@ class Dropout:
             return A
         mask = self._draw(i, A)
         D = self._buffer("output", i, A)
-        np.multiply(A, mask, out=D)
+        self.backend.fn.multiply(A, mask, out=D)
         self._outputs[i] = D
         return D
 
@@ -126,7 +126,7 @@ class Dropout:
             np.greater_equal(uniform, rate, out=mask)  # 1.0 kept, 0.0 dropped
         else:
             kept = self._generator.random((m, n)) >= rate
-            mask = self.backend.wrap(self.backend.asarray(kept, dtype))
+            mask = self.backend.asarray(kept, self.backend.dtype(dtype))
         mask *= 1 / (1 - rate)
         self._masks[i] = mask
         return mask
@@ -142,5 +142,5 @@ class Dropout:
             or buffer.shape[0] < A.shape[0]
             or type(buffer) is not type(A)
         ):
-            buffer = self._storage[kind, i] = np.empty_like(A, dtype=dtype)
+            buffer = self._storage[kind, i] = self.backend.fn.empty_like(A, dtype)
         return buffer[: A.shape[0]]

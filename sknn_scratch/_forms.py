@@ -21,8 +21,9 @@ import functools
 
 import numpy as np
 
-from ._array import Wrapped, library_name, same_library, unwrap, wrapped
+from ._array import backend_of, library_name, namespace_of, same_library, to_numpy
 from ._boundary import library
+from ._xp import NUMPY, functions_of, numpy_dtype
 
 #: per kind: each in-place form, and the protocol methods it stands for
 ACTIVATION_FORMS = (
@@ -35,18 +36,35 @@ LOSS_FORMS = (
 )
 
 
-def activation_forms(activation):
-    """``activation`` itself, or its forms derived from its protocol."""
+def activation_forms(activation, on_device=False):
+    """``activation`` itself, or its forms derived from its protocol.
+
+    ``on_device``: the arrays are another library's (a GPU's), where a
+    user's own in-place forms, written with numpy, run on copies in numpy.
+    """
     if _has_own_forms(activation, ACTIVATION_FORMS):
+        if on_device and not _builtin_forms(activation, ACTIVATION_FORMS):
+            return _HostActivation(activation)
         return activation
     return _ProtocolActivation(activation)
 
 
-def loss_forms(loss):
+def loss_forms(loss, on_device=False):
     """``loss`` itself, or its forms derived from its protocol."""
     if _has_own_forms(loss, LOSS_FORMS):
+        if on_device and not _builtin_forms(loss, LOSS_FORMS):
+            return _HostLoss(loss)
         return loss
     return _ProtocolLoss(loss)
+
+
+def _builtin_forms(component, forms):
+    """Whether the package wrote ``component``'s in-place forms (for every
+    library: they compute with :func:`sknn_scratch._xp.functions_of`)."""
+    return all(
+        _owner(type(component), form).__module__.startswith("sknn_scratch.")
+        for form, _ in forms
+    )
 
 
 def _has_own_forms(component, forms):
@@ -130,6 +148,70 @@ class _ProtocolActivation:
             delta *= checked(activation, "derivative", derivative, delta.shape)
 
 
+class _HostActivation:
+    """A user's in-place forms, written with numpy, on another library's arrays.
+
+    Each call copies its arrays to numpy, runs the user's form there and
+    copies the result back: correct anywhere, at the price of the copies.
+    """
+
+    def __init__(self, activation):
+        self.activation = activation
+        self.output_bound = getattr(activation, "output_bound", None)
+        self.derivative_from_output = getattr(
+            activation, "derivative_from_output", False
+        )
+
+    def __repr__(self):
+        return repr(self.activation)
+
+    def forward_into(self, Z, out):
+        Z_host = np.array(to_numpy(Z))
+        out_host = Z_host if out is Z else np.array(to_numpy(out))
+        result = self.activation.forward_into(Z_host, out_host)
+        return _copied_back(out, result)
+
+    def times_derivative(self, delta, Z, A):
+        delta_host, Z_host = np.array(to_numpy(delta)), np.array(to_numpy(Z))
+        A_host = Z_host if A is Z else np.array(to_numpy(A))
+        self.activation.times_derivative(delta_host, Z_host, A_host)
+        _copied_back(delta, delta_host)
+
+
+class _HostLoss:
+    """A user's in-place loss form, written with numpy, on another library's
+    arrays: run on copies in numpy, as :class:`_HostActivation`."""
+
+    def __init__(self, loss):
+        self.wrapped = loss
+
+    def __repr__(self):
+        return repr(self.wrapped)
+
+    def fuses_with(self, activation):
+        return False
+
+    def loss(self, y_true, y_pred, sample_weight=None):
+        host = [None if a is None else to_numpy(a) for a in (y_true, y_pred)]
+        weights = None if sample_weight is None else to_numpy(sample_weight)
+        return checked_number(self.wrapped, "loss", self.wrapped.loss(*host, weights))
+
+    def loss_and_gradient_into(self, y_true, y_pred, sample_weight, out, scale=1.0):
+        out_host = np.array(to_numpy(out))
+        weights = None if sample_weight is None else to_numpy(sample_weight)
+        loss = self.wrapped.loss_and_gradient_into(
+            to_numpy(y_true), to_numpy(y_pred), weights, out_host, scale
+        )
+        _copied_back(out, out_host)
+        return checked_number(self.wrapped, "loss_and_gradient_into", loss)
+
+
+def _copied_back(out, host):
+    """``out`` (another library's array) holding the numpy array ``host``."""
+    functions_of(out).copyto(out, backend_of(out).asarray(host))
+    return out
+
+
 class _ProtocolLoss:
     """A user's loss, its in-place forms derived from ``loss`` and ``gradient``."""
 
@@ -165,7 +247,7 @@ def given(array, outside):
     """
     if outside is not None and type(array) is np.ndarray:
         return outside.from_numpy(array)
-    return unwrap(array)
+    return array
 
 
 def _in_library(component, method, value, like, outside=None):
@@ -181,7 +263,7 @@ def _in_library(component, method, value, like, outside=None):
             return outside.to_numpy(value)
         expected = outside.xp.__name__.split(".")[-1]
     elif same_library(value, like):
-        return wrapped(value) if isinstance(like, Wrapped) else value
+        return value
     else:
         expected = library_name(like)
     raise TypeError(
@@ -203,8 +285,8 @@ def checked(component, method, value, shape, of="its input"):
     scalar, a list of another length or an array of the wrong shape would
     otherwise fail deep in numpy, or broadcast silently.
     """
-    array = value if isinstance(value, Wrapped) else np.asarray(value)
-    if array.shape != shape or array.dtype.kind not in "fiub":
+    array = value if namespace_of(value) is not None else np.asarray(value)
+    if tuple(array.shape) != shape or numpy_dtype(array.dtype).kind not in "fiub":
         raise ValueError(
             f"{component!r}.{method}() returned {type(value).__name__} of shape "
             f"{array.shape} and dtype {array.dtype}; expected a numeric array of "
@@ -239,5 +321,9 @@ def checked_number(component, method, value):
 def copy_checked(component, method, value, out, scale=1.0, of="its input"):
     """``out = scale * value``, ``value`` :func:`checked` against ``out``."""
     array = checked(component, method, value, out.shape, of)
-    np.multiply(array, scale, out=out, casting="unsafe")
+    xp = functions_of(out)
+    if xp is NUMPY:
+        np.multiply(array, scale, out=out, casting="unsafe")
+    else:
+        xp.multiply(xp.astype(array, out.dtype), scale, out=out)
     return out

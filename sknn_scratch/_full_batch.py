@@ -13,7 +13,7 @@ import math
 import numpy as np
 from sklearn.base import is_classifier
 
-from ._array import to_numpy, unwrap
+from ._array import to_numpy
 from ._checkpoint import (
     NON_FINITE_LOSS_MESSAGE,
     advice,
@@ -49,8 +49,7 @@ def fit_full_batch(est, network, X, Y, sample_weight):
     loss_finite = math.isfinite(state.loss_)
     # otherwise the estimator keeps the weights of the start, finite
     unpack(network, x if weights_finite and loss_finite else start)
-    est.coefs_ = [unwrap(W) for W in network.coefs]
-    est.intercepts_ = [unwrap(b) for b in network.intercepts]
+    est.coefs_, est.intercepts_ = list(network.coefs), list(network.intercepts)
     if not weights_finite:
         raise ValueError(non_finite_message(est, sample_weight))
     if not loss_finite:
@@ -66,13 +65,12 @@ def pack(network):
 
 def unpack(network, vector):
     """Copy ``vector`` (from :func:`pack`) into the parameters in place."""
-    network.theta[...] = vector
+    network.xp.copyto(network.theta, network.backend.asarray(vector))
 
 
 def loss_and_gradient(network, vector, X, Y, sample_weight=None):
     """The loss and gradient at the packed parameters ``vector``."""
     unpack(network, vector)
-    X, Y, sample_weight = network._wrapped(X, Y, sample_weight)
     loss = float(network.backprop(X, Y, sample_weight))
     return loss, np.array(to_numpy(network.grad), dtype=np.float64)
 
@@ -141,8 +139,7 @@ class _Learnt:
     """
 
     def __init__(self, tol, network, X, Y, sample_weight):
-        self.tol, self.network = tol, network
-        self.X, Y = network._wrapped(X, Y)
+        self.tol, self.network, self.X = tol, network, X
         low, high = getattr(network.loss, "target_range", (0, 1))
         self.middle = (low + high) / 2
         self.above = np.asarray(to_numpy(Y)) > self.middle

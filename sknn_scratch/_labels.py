@@ -14,7 +14,7 @@ from sklearn.utils.multiclass import (
 )
 from sklearn.utils.validation import column_or_1d, validate_data
 
-from ._array import backend_of, float_dtypes, to_numpy, unwrap
+from ._array import backend_of, float_dtypes, to_numpy
 from ._inputs import prepared
 from ._params import check_class_weight
 from ._validation import validated
@@ -52,7 +52,7 @@ def validate_input(est, X, y, incremental, reset):
         est._label_binarizer.fit(y)
         est.classes_ = est._label_binarizer.classes_
         if not y_backend.is_numpy and est.classes_.dtype.kind in "biuf":
-            est.classes_ = unwrap(y_backend.asarray(est.classes_))
+            est.classes_ = y_backend.asarray(est.classes_)
     else:
         _check_same_kind_and_classes(est, y)
     classes = est._numpy_classes()

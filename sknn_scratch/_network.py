@@ -21,7 +21,7 @@ Nothing here knows about scikit-learn.
 
 import numpy as np
 
-from ._array import Wrapped, backend_of, wrapped
+from ._array import backend_of
 from ._forms import activation_forms, loss_forms
 from .losses import L2Penalty
 
@@ -61,28 +61,27 @@ class Network:
     ):
         # each layer's activation, in the form whose in-place methods it runs
         hidden = hidden_activations(hidden_activation, len(coefs) - 1)
-        self.activations = [activation_forms(f) for f in hidden] + [
-            activation_forms(output_activation)
+        self.backend = backend_of(coefs[0])
+        on_device = not self.backend.is_numpy
+        self.activations = [activation_forms(f, on_device) for f in hidden] + [
+            activation_forms(output_activation, on_device)
         ]
-        self.loss = None if loss is None else loss_forms(loss)
+        self.loss = None if loss is None else loss_forms(loss, on_device)
         # where the loss and the output activation cancel, dL/dZ is one step
         self.fused = loss is not None and self.loss.fuses_with(output_activation)
         self.alpha = alpha
         self.penalty = L2Penalty(alpha)
         self.dropout = dropout
         # numpy, or the namespace and device of another library's arrays
-        self.backend = backend = backend_of(coefs[0])
+        # numpy's functions, or their twins in the arrays' library (_xp.py)
+        self.xp = xp = self.backend.fn
         if loss is None:  # a network that only predicts, with the arrays given
-            if backend.is_numpy:
-                self.coefs, self.intercepts = list(coefs), list(intercepts)
-            else:
-                self.coefs = [backend.wrap(W) for W in coefs]
-                self.intercepts = [backend.wrap(b) for b in intercepts]
+            self.coefs, self.intercepts = list(coefs), list(intercepts)
         else:
             self._allocate_training(coefs, intercepts)
         self.params = [*self.coefs, *self.intercepts]
         # (biases as rows: adding a row to a batch's sums is numpy's fast path)
-        rows = [b.reshape(1, -1) for b in self.intercepts]
+        rows = [xp.reshape(b, (1, -1)) for b in self.intercepts]
         self._layers = list(zip(self.coefs, rows, self.activations))
         self._buffers = {}
         self._last_buffers = (None, None)
@@ -95,19 +94,20 @@ class Network:
         elementwise optimizer's update (SGD, Adam) and L-BFGS's packing each
         take one call for the whole network, whatever its number of layers.
         """
-        shapes = [W.shape for W in coefs] + [b.shape for b in intercepts]
+        xp, backend = self.xp, self.backend
+        shapes = [tuple(W.shape) for W in coefs] + [tuple(b.shape) for b in intercepts]
         sizes = [int(np.prod(shape)) for shape in shapes]
-        dtype = np.result_type(*(wrapped(p).dtype for p in [*coefs, *intercepts]))
-        self.theta = self.backend.empty(sum(sizes), dtype)
-        self.grad = self.backend.empty(sum(sizes), dtype)
+        dtype = np.result_type(*(backend.dtype(p.dtype) for p in [*coefs, *intercepts]))
+        self.theta = backend.empty(sum(sizes), dtype)
+        self.grad = backend.empty(sum(sizes), dtype)
         self.n_weights = sum(sizes[: len(coefs)])
-        offsets = np.cumsum([0, *sizes])
+        offsets = np.cumsum([0, *sizes]).tolist()
         views = [
-            (self.theta[a:b].reshape(shape), self.grad[a:b].reshape(shape))
+            (xp.reshape(self.theta[a:b], shape), xp.reshape(self.grad[a:b], shape))
             for a, b, shape in zip(offsets[:-1], offsets[1:], shapes)
         ]
         for (param, _), value in zip(views, [*coefs, *intercepts]):
-            param[...] = self.backend.wrap(value)
+            xp.copyto(param, value)
         L = len(coefs)
         self.coefs = [param for param, _ in views[:L]]
         self.intercepts = [param for param, _ in views[L:]]
@@ -118,7 +118,7 @@ class Network:
         # every weight (not the biases), and its gradient, as one vector
         self.weights = self.theta[: self.n_weights]
         self.weight_grads = self.grad[: self.n_weights]
-        self._penalty_scratch = self.backend.empty(
+        self._penalty_scratch = backend.empty(
             self.n_weights if self.alpha else 0, dtype
         )
         # the chain rule's layers, last first: (W.T, dL/dW, dL/db as a row, f
@@ -126,7 +126,7 @@ class Network:
         # trained
         below = [None, *self.activations[:-1]]
         self._backward = [
-            (i, W.T, dW, db.reshape(1, -1), f)
+            (i, W.T, dW, xp.reshape(db, (1, -1)), f)
             for i, W, dW, db, f in zip(
                 range(L), self.coefs, self.coef_grads, self.intercept_grads, below
             )
@@ -214,9 +214,9 @@ class Network:
             The (weighted) mean loss plus the L2 penalty. The gradients are
             left in :attr:`coef_grads` and :attr:`intercept_grads`.
         """
-        n_samples = X.shape[0]
+        n_samples, xp = X.shape[0], self.xp
         if total_weight is None:
-            total_weight = n_samples if sample_weight is None else sample_weight.sum()
+            total_weight = n_samples if sample_weight is None else xp.sum(sample_weight)
         Zs, As, deltas = self._layer_buffers(n_samples, X.dtype, training=True)
 
         # --- Feedforward, keeping each layer's sums Z and outputs A
@@ -241,16 +241,16 @@ class Network:
                 A_prev = As[i - 1]
                 # (with dropout, the layer below passed on its dropped outputs)
                 inputs = A_prev if dropout is None else dropout.output(i - 1, A_prev)
-                np.dot(inputs.T, delta, out=d_L_d_W)
+                xp.dot(inputs.T, delta, out=d_L_d_W)
             else:
-                _dot_into(X.T, delta, d_L_d_W)  # X may be sparse
+                _dot_into(X.T, delta, d_L_d_W, xp)  # X may be sparse
             if one_sample:
-                np.copyto(d_L_d_b, delta)
+                xp.copyto(d_L_d_b, delta)
             else:
-                np.add.reduce(delta, axis=0, keepdims=True, out=d_L_d_b)
+                xp.sum_rows_into(delta, d_L_d_b)
             if i:
                 delta_prev = deltas[i - 1]
-                np.dot(delta, W_T, out=delta_prev)
+                xp.dot(delta, W_T, out=delta_prev)
                 if dropout is not None:
                     dropout.backward(i - 1, delta_prev)
                 # (A_prev has served for dL/dW: f' may overwrite it)
@@ -262,7 +262,7 @@ class Network:
                 self.weight_grads, self.weights, factor, self._penalty_scratch
             )
         # (on another device the loss stays there: one copy an epoch, not a batch)
-        return loss if type(loss) is Wrapped else float(loss)
+        return float(loss) if xp.is_numpy else loss
 
     def _loss_and_output_delta(self, Y, y_pred, Z, sample_weight, factor, delta):
         """The batch's loss; ``dL/dZ`` of the output layer into ``delta``.
@@ -291,7 +291,7 @@ class Network:
         A, last = X, len(self._layers) - 1
         for i, ((W, b, f), Z, A_out) in enumerate(zip(self._layers, Zs, As)):
             # each neuron: the weighted sum of its inputs, plus its bias ...
-            _dot_into(A, W, Z)
+            _dot_into(A, W, Z, self.xp)
             Z += b
             # ... through the activation f (in place, where f' needs only A)
             A = f.forward_into(Z, A_out)
@@ -317,18 +317,17 @@ class Network:
             The weighted sums ``Z`` and outputs ``A = f(Z)`` of the output
             layer, new arrays.
         """
-        X = self.backend.wrap(X)
-        n_samples = X.shape[0]
+        n_samples, xp = X.shape[0], self.xp
         rows = n_samples if chunk_rows is None else max(1, min(chunk_rows, n_samples))
         if rows == n_samples:
             return self._feedforward_once(X)
         dtype = self.coefs[-1].dtype
         Z_all = self.backend.empty((n_samples, self.coefs[-1].shape[1]), dtype)
-        A_all = np.empty_like(Z_all)
+        A_all = xp.empty_like(Z_all)
         # buffers of this call's own (several threads may predict at once);
         # each hidden layer's outputs over its sums, which prediction drops
         Zs = [self.backend.empty((rows, W.shape[1]), dtype) for W in self.coefs]
-        As = [*Zs[:-1], np.empty_like(Zs[-1])]
+        As = [*Zs[:-1], xp.empty_like(Zs[-1])]
         for start in range(0, n_samples, rows):
             stop = min(start + rows, n_samples)
             if stop - start < rows:  # the last chunk, shorter
@@ -349,7 +348,7 @@ class Network:
             W, b, f = layer
             Z = A @ W
             Z += b
-            A = f.forward_into(Z, np.empty_like(Z) if layer is last else Z)
+            A = f.forward_into(Z, self.xp.empty_like(Z) if layer is last else Z)
         return Z, A
 
     def layer_outputs(self, X):
@@ -357,10 +356,10 @@ class Network:
 
         The hidden layers' first, the output layer's last.
         """
-        outputs, A = [], self.backend.wrap(X)
+        outputs, A = [], X
         for W, b, f in self._layers:
             Z = A @ W
-            if type(Z) is not Wrapped:
+            if self.xp.is_numpy:
                 Z = np.asarray(Z)  # a sparse X's product: a matrix, not an array
             Z += b
             A = f.forward_into(Z, Z)
@@ -383,7 +382,7 @@ class Network:
         return views
 
     def _layer_buffers_for(self, n_rows, dtype, training):
-        key = (training, np.dtype(dtype))
+        key = (training, dtype)
         buffers = self._buffers.get(key)
         if buffers is None or buffers[0] < n_rows:
             widths = [W.shape[1] for W in self.coefs]
@@ -391,10 +390,10 @@ class Network:
             As = [
                 Z
                 if f.derivative_from_output and (training or i < len(widths) - 1)
-                else np.empty_like(Z)
+                else self.xp.empty_like(Z)
                 for i, (Z, f) in enumerate(zip(Zs, self.activations))
             ]
-            deltas = [np.empty_like(Z) for Z in Zs] if training else None
+            deltas = [self.xp.empty_like(Z) for Z in Zs] if training else None
             buffers = self._buffers[key] = (n_rows, Zs, As, deltas)
         size, Zs, As, deltas = buffers
         if size == n_rows:
@@ -413,9 +412,6 @@ class Network:
             None if deltas is None else [cut(d) for d in deltas],
         )
 
-    def _wrapped(self, *arrays):
-        return [self.backend.wrap(a) for a in arrays]
-
 
 def hidden_activations(hidden_activation, n_hidden):
     """The activation of each of ``n_hidden`` hidden layers, as a list.
@@ -433,9 +429,9 @@ def hidden_activations(hidden_activation, n_hidden):
     return [hidden_activation] * n_hidden
 
 
-def _dot_into(A, B, out):
+def _dot_into(A, B, out, xp):
     """``out = A @ B``, for a dense or sparse ``A``."""
-    if type(A) is np.ndarray or type(A) is Wrapped:
-        np.dot(A, B, out=out)
+    if type(A) is np.ndarray or not xp.is_numpy:
+        xp.dot(A, B, out=out)
     else:
         np.copyto(out, A @ B)  # sparse: scipy's product, then into the buffer

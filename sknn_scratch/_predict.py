@@ -13,7 +13,7 @@ import weakref
 import numpy as np
 from sklearn.utils.validation import validate_data
 
-from ._array import backend_of, convert_arrays, float_dtypes, unwrap, wrapped
+from ._array import backend_of, convert_arrays, dtype_of, float_dtypes
 from ._boundary import library, numpy_view
 from ._checkpoint import outputs_finite
 from ._inputs import plainly_valid, prepared
@@ -48,14 +48,14 @@ class PredictionMixin:
             type(a) is np.ndarray and a.dtype == X.dtype for a in (*coefs, *intercepts)
         ):  # the common case, settled without wrapping anything
             return _prediction_network(self, coefs, intercepts, hidden, last), X
-        arrays = [wrapped(a) for a in (X, *coefs, *intercepts)]
-        dtype = np.result_type(*(a.dtype for a in arrays), np.float32)
+        dtypes = [dtype_of(a) for a in (X, *coefs, *intercepts)]
+        dtype = np.result_type(*dtypes, np.float32)
         backend = backend_of(X)
-        if any(a.dtype != dtype for a in arrays[1:]):
-            coefs = [unwrap(backend.asarray(W, dtype)) for W in coefs]
-            intercepts = [unwrap(backend.asarray(b, dtype)) for b in intercepts]
+        if any(d != dtype for d in dtypes[1:]):
+            coefs = [backend.asarray(W, dtype) for W in coefs]
+            intercepts = [backend.asarray(b, dtype) for b in intercepts]
         network = Network(coefs, intercepts, hidden, last)
-        if arrays[0].dtype != dtype:
+        if dtypes[0] != dtype:
             X = X.astype(dtype) if backend.is_numpy else backend.asarray(X, dtype)
         return network, X
 
@@ -69,7 +69,7 @@ class PredictionMixin:
         # sums Z, its outputs f(Z) and the temporaries of an activation's
         # expression (a user's f may well make two)
         widest = max(W.shape[1] for W in self.coefs_)
-        row_bytes = 5 * wrapped(X).dtype.itemsize * widest
+        row_bytes = 5 * dtype_of(X).itemsize * widest
         chunk = get_chunk_n_rows(row_bytes, max_n_rows=n_rows) or 1
         return min(chunk, PREDICT_CHUNK_ROWS)
 
@@ -105,7 +105,7 @@ class PredictionMixin:
             # labels that are not numbers (strings) stay in numpy
             if (
                 getattr(array, "dtype", None) is not None
-                and wrapped(array).dtype.kind not in "biuf"
+                and dtype_of(array).kind not in "biuf"
             ):
                 return array
             return converter(array)

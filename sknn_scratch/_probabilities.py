@@ -9,6 +9,7 @@ loss's target range to ``[0, 1]``, then normalised.
 
 import numpy as np
 
+from ._xp import functions_of, numpy_dtype
 from .activations import Sigmoid, Softmax
 
 
@@ -16,6 +17,7 @@ def probabilities(estimator, Z, A):
     """``predict_proba`` of a fitted classifier, from ``Z`` and ``A = f(Z)``."""
     activation = estimator.output_activation_
     single_label = not estimator._is_multilabel()
+    xp = functions_of(A)
     if isinstance(activation, Softmax):
         P = A
     elif isinstance(activation, Sigmoid):
@@ -24,10 +26,10 @@ def probabilities(estimator, Z, A):
             P = normalised_sigmoids(Z, A)
     else:
         low, high = getattr(estimator.loss_function_, "target_range", (0, 1))
-        P = np.clip((A - low) / (high - low), 0, 1)
+        P = xp.clip((A - low) / (high - low), 0, 1)
         if estimator.n_outputs_ > 1 and single_label:
-            sums = P.sum(axis=1, keepdims=True)
-            P = np.where(sums > 0, P / np.where(sums > 0, sums, 1), 1 / P.shape[1])
+            sums = xp.sum(P, axis=1, keepdims=True)
+            P = xp.where(sums > 0, P / xp.where(sums > 0, sums, 1), 1 / P.shape[1])
     if estimator.n_outputs_ == 1 and single_label:
         p = P[:, 0]
         if type(activation) is Sigmoid:
@@ -36,11 +38,11 @@ def probabilities(estimator, Z, A):
             # (a subclass's own f need not be symmetric); e^-z overflows to
             # the inf that gives 0
             q = -Z[:, 0]
-            with np.errstate(over="ignore"):
+            with xp.errstate(over="ignore"):
                 q = activation.forward_into(q, q)
         else:
             q = 1 - p
-        P = np.column_stack([q, p])
+        P = xp.column_stack([q, p])
     return P
 
 
@@ -50,13 +52,15 @@ def log_probabilities(estimator, Z, A):
     if isinstance(activation, Sigmoid) and not estimator._is_multilabel():
         if estimator.n_outputs_ == 1:
             # log(1 - sigmoid(z)) is log sigmoid(-z)
-            return activation.log_forward(np.column_stack([-Z[:, 0], Z[:, 0]]))
+            xp = functions_of(Z)
+            return activation.log_forward(xp.column_stack([-Z[:, 0], Z[:, 0]]))
         # the normalised sigmoids: a softmax of their logs
         return Softmax().log_forward(activation.log_forward(Z))
     if isinstance(activation, (Sigmoid, Softmax)):
         return activation.log_forward(Z)
-    with np.errstate(divide="ignore"):
-        return np.log(probabilities(estimator, Z, A))
+    xp = functions_of(A)
+    with xp.errstate(divide="ignore"):
+        return xp.log(probabilities(estimator, Z, A))
 
 
 #: row sums below which a division by them loses precision (np.finfo costs
@@ -74,10 +78,11 @@ def normalised_sigmoids(Z, A):
     (a softmax of the log-sigmoids) for the rare rows whose every sigmoid is
     tiny or 0, which the division would turn into NaN or imprecise values.
     """
-    sums = A.sum(axis=1, keepdims=True)
-    safe = sums[:, 0] >= _SAFE_SUM[A.dtype]
-    with np.errstate(divide="ignore", invalid="ignore"):
+    xp = functions_of(A)
+    sums = xp.sum(A, axis=1, keepdims=True)
+    safe = sums[:, 0] >= _SAFE_SUM[numpy_dtype(A.dtype)]
+    with xp.errstate(divide="ignore", invalid="ignore"):
         P = A / sums
-    if not safe.all():
+    if not bool(xp.all(safe)):
         P[~safe] = Softmax().forward(Sigmoid().log_forward(Z[~safe]))
     return P

@@ -6,7 +6,7 @@ from sklearn.metrics import r2_score
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
-from ._array import float_dtypes, to_numpy, unwrap
+from ._array import float_dtypes, to_numpy
 from ._base import BaseScratchMLP
 from ._boundary import fits, predicts
 from ._inputs import prepared, refuse_text
@@ -329,7 +329,7 @@ learning_rate_schedule_, weight_init_ : object
         """
         check_is_fitted(self)
         _, A = self._forward(X)
-        return unwrap(A[:, 0] if self.n_outputs_ == 1 else A)
+        return A[:, 0] if self.n_outputs_ == 1 else A
 
     def _validation_score(self, Z, A, y, sample_weight):
         y_pred = to_numpy(A[:, 0] if self.n_outputs_ == 1 else A)

@@ -15,10 +15,10 @@ continue it.
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
-from ._array import unwrap, wrapped
 from ._checkpoint import advice
 from ._validation import resolve_scorer, validation_score
 from ._warn import warn
+from ._xp import functions_of
 
 
 class StoppingRule:
@@ -62,7 +62,6 @@ class StoppingRule:
             return
         X_val, Y_val, _, sw_val = self.validation
         Z, A = self.network.feedforward(X_val)
-        Y_val, sw_val = self.network._wrapped(Y_val, sw_val)
         loss = float(self.network.loss.loss(Y_val, A, sw_val))
         state.validation_loss_curve_.append(loss)
         score = validation_score(est, self.scorer, Z, A, loss, self.validation)
@@ -80,8 +79,8 @@ class StoppingRule:
 
     def _keep_best(self):
         est, state = self.estimator, self.state
-        state.best_coefs = [unwrap(wrapped(W).copy()) for W in est.coefs_]
-        state.best_intercepts = [unwrap(wrapped(b).copy()) for b in est.intercepts_]
+        state.best_coefs = [functions_of(W).copy(W) for W in est.coefs_]
+        state.best_intercepts = [functions_of(b).copy(b) for b in est.intercepts_]
 
     def should_stop(self):
         """After an epoch: stop on a plateau, unless the schedule goes on.
@@ -167,10 +166,10 @@ class BestEpoch:
         if self.sync is not None:
             self.sync()
         if self.weights is None:
-            self.weights = [p.copy() for p in self.params]
+            self.weights = [functions_of(p).copy(p) for p in self.params]
         else:
             for kept, param in zip(self.weights, self.params):
-                np.copyto(kept, param)
+                functions_of(param).copyto(kept, param)
 
     def return_if_better(self, last_loss, measure):
         """Restore the kept weights if ``measure()`` finds them better.
@@ -180,10 +179,10 @@ class BestEpoch:
         """
         if self.weights is None or not last_loss > self.loss:
             return
-        last_weights = [p.copy() for p in self.params]
+        last_weights = [functions_of(p).copy(p) for p in self.params]
         last = measure()
         for param, kept in zip(self.params, self.weights):
-            np.copyto(param, kept)
+            functions_of(param).copyto(param, kept)
         if not measure() < last:
             for param, weights in zip(self.params, last_weights):
-                np.copyto(param, weights)
+                functions_of(param).copyto(param, weights)

@@ -246,12 +246,11 @@ def traced_backprop(network, X, Y, sample_weight=None):
         Each layer's ``Z``, ``A = f(Z)`` and ``dL/dZ``, first layer first,
         new arrays of shape ``(n_samples, n_units)``.
     """
-    X, Y, sample_weight = network._wrapped(X, Y, sample_weight)
     n_samples, dtype = X.shape[0], network.coefs[-1].dtype
     sums = [
         network.backend.empty((n_samples, W.shape[1]), dtype) for W in network.coefs
     ]
-    outputs = [np.empty_like(Z) for Z in sums]
+    outputs = [network.xp.empty_like(Z) for Z in sums]
     network._feedforward_into(X, sums, outputs)
     loss = network.backprop(X, Y, sample_weight)
     _, _, deltas = network._layer_buffers(n_samples, X.dtype, training=True)

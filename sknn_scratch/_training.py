@@ -15,7 +15,6 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import gen_batches
 
-from ._array import Wrapped
 from ._callbacks import EpochTasks
 from ._checkpoint import (
     ArrayCheckpoint,
@@ -27,6 +26,7 @@ from ._progress import epoch_progress
 from ._stopping import StoppingRule
 from ._validation import split_validation
 from ._warn import warn
+from ._xp import functions_of
 
 
 class BatchEpochs(ArrayCheckpoint):
@@ -51,16 +51,15 @@ class BatchEpochs(ArrayCheckpoint):
         self.network, self.optimizer = network, optimizer
         self.guard = None  # see run
         self.backend = backend = network.backend
-        # another library's arrays, wrapped: numpy's functions run its own
-        X, Y = backend.wrap(X), backend.wrap(Y)
+        self.xp = xp = network.xp
         self.size = size = min(batch_size, X.shape[0])
         if size == 1 and Y.dtype != X.dtype:
             # one sample per update: a cast per sample would cost more than
             # the targets' memory
-            Y = Y.astype(X.dtype)
+            Y = xp.astype(Y, X.dtype)
         self.X, self.Y = X, Y
         self.one_row_views = type(X) is np.ndarray and Y.dtype == X.dtype
-        dense = type(X) is np.ndarray or type(X) is Wrapped
+        dense = type(X) is np.ndarray or not xp.is_numpy
         self.X_batch = backend.empty((size, X.shape[1]), X.dtype) if dense else None
         self.Y_batch = backend.empty((size, Y.shape[1]), X.dtype)
         numpy_targets = type(Y) is np.ndarray and Y.dtype != X.dtype
@@ -104,8 +103,7 @@ class BatchEpochs(ArrayCheckpoint):
         step, optimizer = self.network.train_step, self.optimizer
         n_samples, size, accumulated = self.X.shape[0], self.size, 0.0
         if not self.backend.is_numpy:
-            # the epoch's order and weights, moved to the device once
-            sample_weight = self.backend.wrap(sample_weight)
+            # the epoch's order, moved to the device once
             if order is not None:
                 order = self.backend.asarray(order)
         elif order is not None and size == 1:
@@ -120,7 +118,7 @@ class BatchEpochs(ArrayCheckpoint):
                 weight = stop - start
             else:
                 sw = sample_weight[rows]
-                weight = float(sw.sum())
+                weight = float(self.xp.sum(sw))
                 if not weight > 0:
                     continue  # nothing to learn from a batch of zero weight
             X_batch, Y_batch = self._batch(rows, stop - start)
@@ -149,14 +147,11 @@ class BatchEpochs(ArrayCheckpoint):
         if isinstance(rows, slice) or self.X_batch is None:
             X_batch = X[rows]
         else:
-            X_batch = self.X_batch[:m]
-            X.take(rows, axis=0, out=X_batch, mode="clip")
+            X_batch = self.xp.take_rows(X, rows, self.X_batch[:m])
         if Y.dtype == self.Y_batch.dtype:
             if isinstance(rows, slice):
                 return X_batch, Y[rows]
-            Y_batch = self.Y_batch[:m]
-            Y.take(rows, axis=0, out=Y_batch, mode="clip")
-            return X_batch, Y_batch
+            return X_batch, self.xp.take_rows(Y, rows, self.Y_batch[:m])
         # boolean 0/1 targets: gathered, then cast into the batch's float
         # buffer (a take into a buffer: a third of the time of Y[rows])
         Y_batch = self.Y_batch[:m]
@@ -173,7 +168,7 @@ class _BatchGuard:
 
     def __init__(self, params):
         self.params = params
-        self.kept = [p.copy() for p in params]
+        self.kept = [functions_of(p).copy(p) for p in params]
         self.samples_done, self.accumulated = 0, 0.0
         self.dirty = False
 
@@ -185,13 +180,13 @@ class _BatchGuard:
     def keep(self):
         """Before a step: its weights, to go back to."""
         for kept, param in zip(self.kept, self.params):
-            np.copyto(kept, param)
+            functions_of(param).copyto(kept, param)
         self.dirty = True
 
     def restore(self):
         if self.dirty:
             for param, kept in zip(self.params, self.kept):
-                np.copyto(param, kept)
+                functions_of(param).copyto(param, kept)
             self.dirty = False
 
 
@@ -285,7 +280,7 @@ class _Epochs:
         self.total_weight = (
             self.n_samples
             if sample_weight is None
-            else float(network.backend.wrap(sample_weight).sum())
+            else float(network.xp.sum(sample_weight))
         )
 
     def end(self, accumulated, interrupt, rule, progress):
@@ -385,15 +380,17 @@ class _Epochs:
 def loss_on(network, X, Y, sample_weight, rows=4096):
     """The training loss (with its L2 penalty) of the network's current weights."""
     loss, total_weight = 0.0, 0.0
-    X, Y, sample_weight = network._wrapped(X, Y, sample_weight)
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+    xp = network.xp
+    with xp.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for batch in gen_batches(X.shape[0], rows):
             sw = None if sample_weight is None else sample_weight[batch]
-            weight = (batch.stop - batch.start) if sw is None else float(sw.sum())
+            weight = (batch.stop - batch.start) if sw is None else float(xp.sum(sw))
             total_weight += weight
             if weight > 0:
                 _, A = network.feedforward(X[batch])
-                Y_batch = Y[batch].astype(A.dtype, copy=False)
+                Y_batch = Y[batch]
+                if Y_batch.dtype != A.dtype:
+                    Y_batch = xp.astype(Y_batch, A.dtype)
                 loss += network.loss.loss(Y_batch, A, sw) * weight
         if not total_weight:
             return 0.0

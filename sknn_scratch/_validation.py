@@ -15,7 +15,7 @@ from sklearn.metrics import check_scoring
 from sklearn.model_selection import train_test_split
 from sklearn.utils.validation import column_or_1d, validate_data
 
-from ._array import backend_of, float_dtypes, to_numpy, unwrap, wrapped
+from ._array import backend_of, dtype_of, float_dtypes, to_numpy
 from ._inputs import checked_sample_weight, prepared
 
 
@@ -54,7 +54,7 @@ def validation_set(estimator, given, X, n_outputs, backend):
     """
     X_val, y_val, sample_weight_val = given
     X_val, Y_val, y_val = estimator._validate_validation(X_val, y_val, n_outputs)
-    dtype = wrapped(X).dtype
+    dtype = dtype_of(X)
     if sample_weight_val is not None:
         sample_weight_val = checked_sample_weight(
             sample_weight_val, X_val.shape[0], dtype
@@ -68,9 +68,9 @@ def validation_set(estimator, given, X, n_outputs, backend):
     if backend.is_numpy:
         X_val = X_val.astype(dtype, copy=False)
         return X_val, Y_val, y_val, sample_weight_val
-    X_val, Y_val = (unwrap(backend.asarray(a, dtype)) for a in (X_val, Y_val))
+    X_val, Y_val = (backend.asarray(a, dtype) for a in (X_val, Y_val))
     if sample_weight_val is not None:
-        sample_weight_val = unwrap(backend.asarray(sample_weight_val, dtype))
+        sample_weight_val = backend.asarray(sample_weight_val, dtype)
     return X_val, Y_val, y_val, sample_weight_val
 
 
@@ -125,9 +125,9 @@ def validation_score(estimator, scorer, Z, A, loss, validation):
     backend = backend_of(X_val)
     if not backend.is_numpy:
         if y_val.dtype.kind in "biuf":
-            y_val = unwrap(backend.asarray(y_val))
+            y_val = backend.asarray(y_val)
         if sw_val is not None:
-            sw_val = unwrap(backend.asarray(to_numpy(sw_val)))
+            sw_val = backend.asarray(to_numpy(sw_val))
     kwargs = {} if sw_val is None else {"sample_weight": sw_val}
     return float(scorer(estimator, X_val, y_val, **kwargs))
 
@@ -152,7 +152,7 @@ def split_validation(est, X, Y, y_original, sample_weight):
             f"{X.shape[0]} training samples as a validation set: {exc}"
         ) from exc
     X_train, X_val, Y_train, Y_val, _, y_val = split[:6]
-    Y_val = unwrap(wrapped(Y_val).astype(wrapped(X).dtype))
+    Y_val = backend_of(Y_val).asarray(Y_val, dtype_of(X))
     sw_train, sw_val = (None, None) if sample_weight is None else split[6:]
     if X_val.shape[0] < 2:
         raise ValueError(

@@ -9,7 +9,6 @@ take over the fitted ones, copied, after checking that they fit the data.
 
 import numpy as np
 
-from ._array import unwrap, wrapped
 from ._components import fresh_random_state, initializer_activations, name_of
 from ._state import Training
 
@@ -37,8 +36,8 @@ def initialize(est, Y, layer_units, dtype, backend):
         W, b = _checked_weights(est.weight_init, drawn, fan_in, fan_out)
         W = np.asarray(W, dtype=dtype).reshape(fan_in, fan_out)
         b = np.asarray(b, dtype=dtype).reshape(fan_out)
-        est.coefs_.append(unwrap(backend.asarray(W)))
-        est.intercepts_.append(unwrap(backend.asarray(b)))
+        est.coefs_.append(backend.asarray(W))
+        est.intercepts_.append(backend.asarray(b))
 
 
 def _check_output_units(est, shapes, expected):
@@ -69,8 +68,8 @@ def check_weights(est, layer_units, dtype, backend):
     """
     expected = list(zip(layer_units[:-1], layer_units[1:]))
     coefs, intercepts = list(est.coefs_), list(est.intercepts_)
-    shapes = [tuple(wrapped(W).shape) for W in coefs]
-    bias_shapes = [tuple(wrapped(b).shape) for b in intercepts]
+    shapes = [tuple(np.shape(W)) for W in coefs]
+    bias_shapes = [tuple(np.shape(b)) for b in intercepts]
     if shapes != expected or bias_shapes != [(n,) for _, n in expected]:
         _check_output_units(est, shapes, expected)
         raise ValueError(
@@ -83,8 +82,8 @@ def check_weights(est, layer_units, dtype, backend):
         est.coefs_ = [np.array(W, dtype=dtype) for W in coefs]
         est.intercepts_ = [np.array(b, dtype=dtype) for b in intercepts]
     else:
-        est.coefs_ = [unwrap(backend.asarray(W, dtype)) for W in coefs]
-        est.intercepts_ = [unwrap(backend.asarray(b, dtype)) for b in intercepts]
+        est.coefs_ = [backend.asarray(W, dtype) for W in coefs]
+        est.intercepts_ = [backend.asarray(b, dtype) for b in intercepts]
     est.n_layers_ = len(layer_units)
     est.out_activation_ = name_of(est.output_activation_, est.output_activation)
     est._training = Training.of(est)

@@ -26,9 +26,9 @@ Every built-in stays finite, without overflow warnings, for any finite input
 import numpy as np
 from scipy.special import expit
 
-from ._array import unwrap, wrapped
 from ._forms import activation_forms, derived
 from ._registry import Component, Registry
+from ._xp import NUMPY, functions_of, numpy_dtype
 
 ACTIVATIONS = Registry(
     "activation", "sknn_scratch.activations", required=("forward", "derivative")
@@ -85,24 +85,28 @@ class Activation(Component):
     def forward(self, Z):
         """``A = f(Z)``, a new array (of ``Z``'s array library)."""
         Z = _float_array(Z)
+        xp = functions_of(Z)
         # an exponential that overflows to inf gives the 0 or inf it should
         # (1 / (1 + inf) is 0): not worth a warning
-        with np.errstate(over="ignore"):
-            return unwrap(self.forward_into(Z, np.empty_like(Z)))
+        with xp.errstate(over="ignore"):
+            return self.forward_into(Z, xp.empty_like(Z))
 
     @derived
     def derivative(self, Z, A):
         """``f'(Z)``, given ``A = f(Z)``."""
         A = _float_array(A)
-        d = np.ones_like(A)
-        with np.errstate(over="ignore"):
-            self.times_derivative(d, _float_array(Z, A.dtype, copy=True), A.copy())
-        return unwrap(d)
+        xp = functions_of(A)
+        d = xp.ones_like(A)
+        with xp.errstate(over="ignore"):
+            self.times_derivative(d, _float_array(Z, A.dtype, copy=True), xp.copy(A))
+        return d
 
     def log_forward(self, Z):
         """``log f(Z)``, for ``predict_log_proba`` (-inf where ``f`` is 0)."""
-        with np.errstate(divide="ignore"):
-            return unwrap(np.log(wrapped(self.forward(Z))))
+        A = _float_array(self.forward(Z))
+        xp = functions_of(A)
+        with xp.errstate(divide="ignore"):
+            return xp.log(A)
 
     @derived
     def backward(self, Z, A, grad):
@@ -121,29 +125,35 @@ def _row_max(Z):
         return np.ascontiguousarray(Z.T).max(axis=0)[:, np.newaxis]
     # one row: over the whole array, numpy's faster path
     axis = None if Z.ndim == 2 and Z.shape[0] == 1 else -1
-    return Z.max(axis=axis, keepdims=True)
+    return functions_of(Z).max(Z, axis=axis, keepdims=True)
 
 
 def _float_array(Z, dtype=None, copy=False):
-    """``Z`` as a float array (wrapped if of another library than numpy)."""
-    Z = wrapped(Z)
+    """``Z`` as a float array, of its own library (numpy for lists, numbers)."""
+    xp = functions_of(Z)
+    if xp is NUMPY:
+        Z = np.asarray(Z)
+        if dtype is None:
+            dtype = Z.dtype if Z.dtype.kind == "f" else np.dtype(np.float64)
+        return Z.astype(dtype) if Z.dtype != dtype or copy else Z
     if dtype is None:
-        dtype = Z.dtype if Z.dtype.kind == "f" else np.dtype(np.float64)
-    if Z.dtype != dtype or copy:
-        Z = Z.astype(dtype)
-    return Z
+        dtype = Z.dtype if numpy_dtype(Z.dtype).kind == "f" else np.float64
+    if numpy_dtype(Z.dtype) != numpy_dtype(dtype):
+        return xp.astype(Z, dtype)
+    return xp.copy(Z) if copy else Z
 
 
 def backward(activation, Z, A, grad):
     """``dL/dZ`` for any activation, built-in or a user's own."""
     grad = _float_array(grad, copy=True)
-    with np.errstate(over="ignore"):
-        activation_forms(activation).times_derivative(
+    xp = functions_of(grad)
+    with xp.errstate(over="ignore"):
+        activation_forms(activation, not xp.is_numpy).times_derivative(
             grad,
             _float_array(Z, grad.dtype, copy=True),
             _float_array(A, grad.dtype, copy=True),
         )
-    return unwrap(grad)
+    return grad
 
 
 @register_activation("sigmoid")
@@ -174,20 +184,23 @@ class Sigmoid(Activation):
             return expit(Z, out=out)
         # 1 / (1 + e^-z), one exponential and no branch: half the time of
         # e^-|z| with a np.where, and the article's formula to the last bit
-        np.negative(Z, out=out)
-        np.exp(out, out=out)
+        xp = functions_of(Z)
+        xp.negative(Z, out=out)
+        xp.exp(out, out=out)
         out += 1
-        return np.reciprocal(out, out=out)
+        return xp.reciprocal(out, out=out)
 
     def times_derivative(self, delta, Z, A):
         # f'(z) = f(z) (1 - f(z)): delta *= A, then *= 1 - A, written over A
         delta *= A
-        np.subtract(1, A, out=A)
+        functions_of(A).subtract(1, A, out=A)
         delta *= A
 
     def log_forward(self, Z):
         # log f(z) = -log(1 + e^-z), finite for any finite z
-        return unwrap(-np.logaddexp(0, -_float_array(Z)))
+        Z = _float_array(Z)
+        xp = functions_of(Z)
+        return xp.negative(xp.logaddexp(0, xp.negative(Z)))
 
 
 @register_activation("tanh")
@@ -202,12 +215,13 @@ class Tanh(Activation):
     derivative_from_output = True
 
     def forward_into(self, Z, out):
-        return np.tanh(Z, out=out)
+        return functions_of(Z).tanh(Z, out=out)
 
     def times_derivative(self, delta, Z, A):
         # f'(z) = 1 - f(z)^2, written over A
-        np.multiply(A, A, out=A)
-        np.subtract(1, A, out=A)
+        xp = functions_of(A)
+        xp.multiply(A, A, out=A)
+        xp.subtract(1, A, out=A)
         delta *= A
 
 
@@ -222,11 +236,11 @@ class ReLU(Activation):
     derivative_from_output = True
 
     def forward_into(self, Z, out):
-        return np.maximum(Z, 0, out=out)
+        return functions_of(Z).maximum(Z, 0, out=out)
 
     def times_derivative(self, delta, Z, A):
         # f'(z) = [z > 0] = [f(z) > 0], written over A
-        np.greater(A, 0, out=A)
+        functions_of(A).greater(A, 0, out=A)
         delta *= A
 
 
@@ -258,17 +272,18 @@ class LeakyReLU(Activation):
         return self.alpha >= 0
 
     def forward_into(self, Z, out):
+        xp = functions_of(Z)
         scaled = Z * self.alpha
         if 0 <= self.alpha <= 1:
             # z > 0 where z > alpha z: the larger of the two
-            return np.maximum(Z, scaled, out=out)
-        np.copyto(out, np.where(Z > 0, Z, scaled))
+            return xp.maximum(Z, scaled, out=out)
+        xp.copyto(out, xp.where(Z > 0, Z, scaled))
         return out
 
     def times_derivative(self, delta, Z, A):
         # f'(z) = 1 where z > 0, alpha elsewhere: [z > 0] (1 - alpha) + alpha
         slope = A if self.derivative_from_output else Z
-        np.greater(slope, 0, out=slope)
+        functions_of(slope).greater(slope, 0, out=slope)
         slope *= 1 - self.alpha
         slope += self.alpha
         delta *= slope
@@ -299,10 +314,11 @@ class ELU(Activation):
     def forward_into(self, Z, out):
         # max(z, 0) + alpha (e^min(z, 0) - 1): the exponential never overflows,
         # and one of the two terms is 0
-        negative = np.minimum(Z, 0)
-        np.expm1(negative, out=negative)
+        xp = functions_of(Z)
+        negative = xp.minimum(Z, 0)
+        xp.expm1(negative, out=negative)
         negative *= self.alpha
-        np.maximum(Z, 0, out=out)
+        xp.maximum(Z, 0, out=out)
         out += negative
         return out
 
@@ -310,7 +326,7 @@ class ELU(Activation):
         # f'(z) = 1 where z > 0, f(z) + alpha elsewhere, written over A
         positive = (A if self.derivative_from_output else Z) > 0
         A += self.alpha
-        np.copyto(A, 1, where=positive)
+        functions_of(A).copyto(A, 1, where=positive)
         delta *= A
 
 
@@ -325,11 +341,12 @@ class Softplus(Activation):
 
     def forward_into(self, Z, out):
         # ln(1 + e^-|z|) first: out may be Z
-        tail = np.abs(Z)
-        np.negative(tail, out=tail)
-        np.exp(tail, out=tail)
-        np.log1p(tail, out=tail)
-        np.maximum(Z, 0, out=out)
+        xp = functions_of(Z)
+        tail = xp.abs(Z)
+        xp.negative(tail, out=tail)
+        xp.exp(tail, out=tail)
+        xp.log1p(tail, out=tail)
+        xp.maximum(Z, 0, out=out)
         out += tail
         return out
 
@@ -350,7 +367,7 @@ class Identity(Activation):
 
     def forward_into(self, Z, out):
         if out is not Z:
-            np.copyto(out, Z)
+            functions_of(Z).copyto(out, Z)
         return out
 
     def times_derivative(self, delta, Z, A):
@@ -362,13 +379,14 @@ _LARGEST_EXPONENT = {}
 
 
 def _exponent_limit(dtype):
-    """The largest ``z`` of ``dtype`` whose exponential is finite."""
+    """The largest ``z`` of ``dtype`` whose exponential is finite, as a float."""
+    dtype = numpy_dtype(dtype)
     if dtype not in _LARGEST_EXPONENT:
         z = np.log(np.finfo(dtype).max).astype(dtype)
         with np.errstate(over="ignore"):
             while not np.isfinite(np.exp(z)):
                 z = np.nextafter(z, dtype.type(0))
-        _LARGEST_EXPONENT[dtype] = z
+        _LARGEST_EXPONENT[dtype] = float(z)
     return _LARGEST_EXPONENT[dtype]
 
 
@@ -394,8 +412,9 @@ class Exp(Activation):
     derivative_from_output = True
 
     def forward_into(self, Z, out):
-        np.minimum(Z, _exponent_limit(Z.dtype), out=out)
-        return np.exp(out, out=out)
+        xp = functions_of(Z)
+        xp.minimum(Z, _exponent_limit(Z.dtype), out=out)
+        return xp.exp(out, out=out)
 
     def times_derivative(self, delta, Z, A):
         # f'(z) = f(z)
@@ -425,23 +444,25 @@ class Softmax(Activation):
         # exponential is the 0 it should be. One row (training one sample at
         # a time) reduces over the whole array: the same numbers, faster
         axis = None if Z.ndim == 2 and Z.shape[0] == 1 else -1
-        np.subtract(Z, _row_max(Z), out=out)
-        np.exp(out, out=out)
-        out /= out.sum(axis=axis, keepdims=True)
+        xp = functions_of(Z)
+        xp.subtract(Z, _row_max(Z), out=out)
+        xp.exp(out, out=out)
+        out /= xp.sum(out, axis=axis, keepdims=True)
         return out
 
     def log_forward(self, Z):
         # log f(z)_j = z_j - max z - log sum_k e^(z_k - max z): no overflow
         Z = _float_array(Z)
+        xp = functions_of(Z)
         shifted = Z - _row_max(Z)
-        log_sum = np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
-        return unwrap(shifted - log_sum)
+        log_sum = xp.log(xp.sum(xp.exp(shifted), axis=-1, keepdims=True))
+        return shifted - log_sum
 
     def derivative(self, Z, A):
         A = _float_array(A)
-        return unwrap(A * (1 - A))
+        return A * (1 - A)
 
     def times_derivative(self, delta, Z, A):
         # dL/dz_j = f_j (g_j - sum_k g_k f_k), with g = delta
-        delta -= np.sum(delta * A, axis=-1, keepdims=True)
+        delta -= functions_of(delta).sum(delta * A, axis=-1, keepdims=True)
         delta *= A

@@ -33,9 +33,9 @@ from it (:mod:`sknn_scratch._forms`). The L2 penalty of the estimators'
 
 import numpy as np
 
-from ._array import backend_of, unwrap, wrapped
 from ._forms import derived
 from ._registry import Component, Registry
+from ._xp import NUMPY, functions_of, numpy_dtype
 
 LOSSES = Registry("loss", "sknn_scratch.losses", required=("loss", "gradient"))
 
@@ -56,17 +56,18 @@ def register_loss(name, loss=None):
 
 def _tiny(array):
     """The smallest positive normal float of ``array``'s float dtype."""
-    return np.finfo(np.result_type(array.dtype, np.float32)).tiny
+    return np.finfo(np.result_type(numpy_dtype(array.dtype), np.float32)).tiny
 
 
 def _mean(per_sample, sample_weight):
     """The mean of per-sample losses, weighted by ``sample_weight`` if given."""
+    xp = functions_of(per_sample)
     if sample_weight is None:
-        return np.mean(per_sample) if per_sample.size else 0.0
-    total = float(np.sum(sample_weight))
+        return xp.mean(per_sample) if per_sample.shape[0] else 0.0
+    total = float(xp.sum(sample_weight))
     if total == 0:
         return 0.0
-    return np.dot(sample_weight, per_sample) / total
+    return xp.dot(sample_weight, per_sample) / total
 
 
 def _mean_of_products(U, V, sample_weight):
@@ -75,10 +76,11 @@ def _mean_of_products(U, V, sample_weight):
     One BLAS call, without a temporary, for the unweighted case of training.
     Not a Python float: on a GPU that would copy it to the host every batch.
     """
+    xp = functions_of(V)
     if sample_weight is None:
         n_samples = U.shape[0]
-        return np.vdot(U, V) / n_samples if n_samples else 0.0
-    return _mean(np.einsum("ij,ij->i", U, V), sample_weight)
+        return xp.vdot(U, V) / n_samples if n_samples else 0.0
+    return _mean(xp.row_dots(U, V), sample_weight)
 
 
 class Loss(Component):
@@ -101,7 +103,7 @@ class Loss(Component):
     def loss(self, y_true, y_pred, sample_weight=None):
         """The mean loss over the samples, weighted by ``sample_weight``."""
         y_true, y_pred, out = _arrays(y_true, y_pred)
-        sample_weight = None if sample_weight is None else wrapped(sample_weight)
+        sample_weight = _like(sample_weight, y_pred)
         return float(self.loss_and_gradient_into(y_true, y_pred, sample_weight, out))
 
     @derived
@@ -109,7 +111,7 @@ class Loss(Component):
         """The per-sample ``dL/dy_pred``, shaped like ``y_pred``."""
         y_true, y_pred, out = _arrays(y_true, y_pred)
         self.loss_and_gradient_into(y_true, y_pred, None, out)
-        return unwrap(out)
+        return out
 
     def fuses_with(self, activation):
         """Whether ``dL/dZ`` through this output ``activation`` is one step.
@@ -130,12 +132,21 @@ class Loss(Component):
 
 def _arrays(y_true, y_pred):
     """Both as arrays of ``y_pred``'s library, and a buffer for a result."""
-    y_pred = wrapped(y_pred)
-    if y_pred.dtype.kind != "f":
-        y_pred = y_pred.astype(np.float64)
-    y_true = wrapped(y_true)
-    shape = np.broadcast_shapes(y_true.shape, y_pred.shape)
-    return y_true, y_pred, backend_of(y_pred).empty(shape, y_pred.dtype)
+    y_pred = _like(y_pred, y_pred)
+    xp = functions_of(y_pred)
+    if numpy_dtype(y_pred.dtype).kind != "f":
+        y_pred = xp.astype(y_pred, np.float64)
+    y_true = _like(y_true, y_pred)
+    shape = np.broadcast_shapes(tuple(y_true.shape), tuple(y_pred.shape))
+    out = xp.empty_like(y_pred if tuple(y_pred.shape) == shape else y_true + y_pred)
+    return y_true, y_pred, out
+
+
+def _like(array, like):
+    """``array`` (a list, say) as an array of ``like``'s library."""
+    if array is None or functions_of(like) is not NUMPY:
+        return array
+    return np.asarray(array)
 
 
 def _scaled(out, scale):
@@ -176,7 +187,7 @@ class L2Penalty(Component):
         like ``W``, spares a temporary.
         """
         if self.alpha:
-            step = np.multiply(W, self.alpha * factor, out=scratch)
+            step = functions_of(W).multiply(W, self.alpha * factor, out=scratch)
             grad += step
 
     def decay(self, W, factor):
@@ -210,7 +221,7 @@ class SquaredError(Loss):
 
     def loss_and_gradient_into(self, y_true, y_pred, sample_weight, out, scale=1.0):
         # the errors y_pred - y_true, in out
-        np.subtract(y_pred, y_true, out=out)
+        functions_of(out).subtract(y_pred, y_true, out=out)
         # L: the mean over the samples of the sum of squared errors
         loss = _mean_of_products(out, out, sample_weight)
         # d_L_d_ypred = -2 (y_true - y_pred), as the article names it
@@ -229,6 +240,12 @@ class SquaredError(Loss):
 _EPS = {
     np.dtype(t): float(np.finfo(t).eps) for t in (np.float16, np.float32, np.float64)
 }
+
+
+def _eps(y_pred):
+    """The machine epsilon of ``y_pred``'s dtype (of any library)."""
+    eps = _EPS.get(y_pred.dtype)
+    return _EPS.get(numpy_dtype(y_pred.dtype), 1e-15) if eps is None else eps
 
 
 @register_loss("log_loss")
@@ -264,38 +281,41 @@ class LogLoss(Loss):
         return LogLoss(categorical=is_softmax)
 
     def _clipped(self, y_pred):
-        eps = _EPS.get(y_pred.dtype, 1e-15)
+        eps = _eps(y_pred)
+        xp = functions_of(y_pred)
         # np.clip, in two ufuncs: a third of its time on a batch's outputs
-        p = np.maximum(y_pred, eps)
-        return np.minimum(p, 1 - eps, out=p)
+        p = xp.maximum(y_pred, eps)
+        return xp.minimum(p, 1 - eps, out=p)
 
     def loss(self, y_true, y_pred, sample_weight=None):
-        y_true, y_pred = wrapped(y_true), wrapped(y_pred)
-        sample_weight = None if sample_weight is None else wrapped(sample_weight)
+        y_true, y_pred, _ = _arrays(y_true, y_pred)
+        sample_weight = _like(sample_weight, y_pred)
         return float(self._value(y_true, y_pred, sample_weight))
 
     def _value(self, y_true, y_pred, sample_weight=None):
-        """The loss of arrays numpy's functions take (the engine's, or wrapped)."""
+        """The loss of the engine's arrays (of any library)."""
         p = self._clipped(y_pred)
+        xp = functions_of(p)
         # -y ln p, summed over the outputs and averaged over the samples ...
-        log_p = np.log(p)
+        log_p = xp.log(p)
         loss = -_mean_of_products(y_true, log_p, sample_weight)
         if not self.categorical:
             # ... and for binary outputs, - (1 - y) ln(1 - p) too
-            np.negative(p, out=p)
-            np.log1p(p, out=p)
+            xp.negative(p, out=p)
+            xp.log1p(p, out=p)
             loss -= _mean_of_products(1 - y_true, p, sample_weight)
         return loss
 
     def loss_and_gradient_into(self, y_true, y_pred, sample_weight, out, scale=1.0):
         p = self._clipped(y_pred)
+        xp = functions_of(p)
         if self.categorical:
             # dL/dy_pred = -y / p
-            np.divide(y_true, p, out=out)
-            np.negative(out, out=out)
+            xp.divide(y_true, p, out=out)
+            xp.negative(out, out=out)
         else:
             # dL/dy_pred = (p - y) / (p (1 - p))
-            np.subtract(p, y_true, out=out)
+            xp.subtract(p, y_true, out=out)
             out /= p * (1 - p)
         _scaled(out, scale)
         return self._value(y_true, y_pred, sample_weight)
@@ -306,7 +326,7 @@ class LogLoss(Loss):
 
     def loss_and_output_delta_into(self, y_true, y_pred, sample_weight, out, scale=1.0):
         # after its canonical link, dL/dZ = y_pred - y_true
-        np.subtract(y_pred, y_true, out=out)
+        functions_of(out).subtract(y_pred, y_true, out=out)
         _scaled(out, scale)
         return self._value(y_true, y_pred, sample_weight)
 
@@ -321,9 +341,10 @@ class AbsoluteError(Loss):
     """
 
     def loss_and_gradient_into(self, y_true, y_pred, sample_weight, out, scale=1.0):
-        np.subtract(y_pred, y_true, out=out)
-        loss = _mean(np.sum(np.abs(out), axis=1), sample_weight)
-        np.sign(out, out=out)
+        xp = functions_of(out)
+        xp.subtract(y_pred, y_true, out=out)
+        loss = _mean(xp.sum(xp.abs(out), axis=1), sample_weight)
+        xp.sign(out, out=out)
         _scaled(out, scale)
         return loss
 
@@ -358,18 +379,19 @@ class Hinge(Loss):
 
     def loss_and_gradient_into(self, y_true, y_pred, sample_weight, out, scale=1.0):
         # the margins max(0, 1 - t y_pred), in out
-        np.multiply(y_true, y_pred, out=out)
-        np.subtract(1, out, out=out)
-        np.maximum(out, 0, out=out)
+        xp = functions_of(out)
+        xp.multiply(y_true, y_pred, out=out)
+        xp.subtract(1, out, out=out)
+        xp.maximum(out, 0, out=out)
         if self.squared:
             loss = _mean_of_products(out, out, sample_weight)
             # dL/dy_pred = -2 t max(0, 1 - t y_pred)
             out *= y_true
             out *= -2 * scale
         else:
-            loss = _mean(np.sum(out, axis=1), sample_weight)
+            loss = _mean(xp.sum(out, axis=1), sample_weight)
             # dL/dy_pred = -t where the margin is positive
-            np.greater(out, 0, out=out)
+            xp.greater(out, 0, out=out)
             out *= y_true
             out *= -scale
         return loss
@@ -406,25 +428,27 @@ class Poisson(Loss):
     estimator_types = ("regressor",)
 
     def _clipped(self, y_pred):
-        return np.maximum(y_pred, _EPS.get(y_pred.dtype, 1e-15))
+        return functions_of(y_pred).maximum(y_pred, _eps(y_pred))
 
     def _loss(self, y_true, p, sample_weight):
         # y ln(y / p) - y + p, as y ln y - y ln p - y + p: no y / p to overflow.
         # y ln y with 0 ln 0 = 0, as y ln max(y, tiny): numpy's functions only
         # (scipy's xlogy takes no array of another library)
-        per_element = np.log(np.maximum(y_true, _tiny(y_true)))
+        xp = functions_of(p)
+        per_element = xp.log(xp.maximum(y_true, _tiny(y_true)))
         per_element *= y_true
-        per_element -= y_true * np.log(p)
+        per_element -= y_true * xp.log(p)
         per_element -= y_true
         per_element += p
-        return _mean(np.sum(per_element, axis=1), sample_weight)
+        return _mean(xp.sum(per_element, axis=1), sample_weight)
 
     def loss_and_gradient_into(self, y_true, y_pred, sample_weight, out, scale=1.0):
         p = self._clipped(y_pred)
         loss = self._loss(y_true, p, sample_weight)
         # dL/dy_pred = 1 - y / y_pred
-        np.divide(y_true, p, out=out)
-        np.subtract(1, out, out=out)
+        xp = functions_of(out)
+        xp.divide(y_true, p, out=out)
+        xp.subtract(1, out, out=out)
         _scaled(out, scale)
         return loss
 
@@ -433,7 +457,7 @@ class Poisson(Loss):
 
     def loss_and_output_delta_into(self, y_true, y_pred, sample_weight, out, scale=1.0):
         # after its canonical link, dL/dZ = y_pred - y_true
-        np.subtract(y_pred, y_true, out=out)
+        functions_of(out).subtract(y_pred, y_true, out=out)
         _scaled(out, scale)
         return self._loss(y_true, self._clipped(y_pred), sample_weight)
 

@@ -31,9 +31,9 @@ whole network; otherwise it gets one array per layer, weights then biases.
 
 import numpy as np
 
-from ._array import unwrap, wrapped
 from ._registry import Component, Registry
 from ._warn import warn
+from ._xp import functions_of
 
 OPTIMIZERS = Registry(
     "solver",
@@ -110,7 +110,6 @@ class SGD(Optimizer):
         self.velocities_ = [_zeros_like(p) for p in params]
 
     def update(self, params, grads, learning_rate):
-        params, grads = _arrays(params), _arrays(grads)
         if self.momentum == 0:
             # the article's SGD update: w <- w - eta * dL/dw (with eta = 1 the
             # gradients are the steps: the training step folded eta in)
@@ -119,7 +118,7 @@ class SGD(Optimizer):
             return
         mu = self.momentum
         self.velocities_ = _state_for(self.velocities_, params)
-        for param, grad, velocity in zip(params, grads, _arrays(self.velocities_)):
+        for param, grad, velocity in zip(params, grads, self.velocities_):
             velocity *= mu
             velocity -= learning_rate * grad
             if self.nesterovs_momentum:
@@ -159,32 +158,22 @@ class Adam(Optimizer):
         self.vs_ = [_zeros_like(p) for p in params]
 
     def update(self, params, grads, learning_rate):
-        params, grads = _arrays(params), _arrays(grads)
         self.t_ += 1
         b1, b2 = self.beta_1, self.beta_2
         step = learning_rate * np.sqrt(1 - b2**self.t_) / (1 - b1**self.t_)
         self.ms_ = _state_for(self.ms_, params)
         self.vs_ = _state_for(self.vs_, params)
-        for param, grad, m, v in zip(
-            params, grads, _arrays(self.ms_), _arrays(self.vs_)
-        ):
+        for param, grad, m, v in zip(params, grads, self.ms_, self.vs_):
             m *= b1
             m += (1 - b1) * grad
             v *= b2
             v += (1 - b2) * (grad * grad)
-            param -= step * m / (np.sqrt(v) + self.epsilon)
-
-
-def _arrays(arrays):
-    """The arrays, wrapped where of another library than numpy (in place)."""
-    if len(arrays) == 1 and type(arrays[0]) is np.ndarray:
-        return arrays  # the flat vector of a numpy network: every step
-    return [a if type(a) is np.ndarray else wrapped(a) for a in arrays]
+            param -= step * m / (functions_of(v).sqrt(v) + self.epsilon)
 
 
 def _zeros_like(param):
     """State shaped like ``param``, in its library and on its device."""
-    return unwrap(np.zeros_like(wrapped(param)))
+    return functions_of(param).zeros_like(param)
 
 
 def _state_for(state, params):
@@ -196,7 +185,8 @@ def _state_for(state, params):
     """
     if len(state) == len(params) or len(params) != 1:
         return state
-    return [np.concatenate([s.ravel() for s in state])]
+    xp = functions_of(state[0])
+    return [xp.concatenate([xp.reshape(s, (-1,)) for s in state])]
 
 
 @register_optimizer("lbfgs")
