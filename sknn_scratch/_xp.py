@@ -90,6 +90,59 @@ def numpy_dtype(dtype):
     return np.dtype(str(dtype).rsplit(".", 1)[-1])
 
 
+def float_array(Z, dtype=None, copy=False):
+    """``Z`` as a float array, of its own library (numpy for lists, numbers)."""
+    xp = functions_of(Z)
+    if xp is NUMPY:
+        Z = np.asarray(Z)
+        if dtype is None:
+            dtype = Z.dtype if Z.dtype.kind == "f" else np.dtype(np.float64)
+        return Z.astype(dtype) if Z.dtype != dtype or copy else Z
+    if dtype is None:
+        dtype = Z.dtype if numpy_dtype(Z.dtype).kind == "f" else np.float64
+    if numpy_dtype(Z.dtype) != numpy_dtype(dtype):
+        return xp.astype(Z, dtype)
+    return xp.copy(Z) if copy else Z
+
+
+def array_like(array, like):
+    """``array`` (a list, say) as numpy's array where ``like`` is numpy's."""
+    if array is None or functions_of(like) is not NUMPY:
+        return array
+    return np.asarray(array)
+
+
+def row_max(Z):
+    """The maximum of each row of ``Z``, as a column.
+
+    numpy reduces a short last axis one row at a time: 20 us for a batch of
+    256 rows of 10 outputs, against 3 us over the rows of the transposed
+    copy, vectorised across the batch (a maximum is exact in any order).
+    """
+    if type(Z) is np.ndarray and Z.ndim == 2 and Z.shape[0] > 1:
+        return np.ascontiguousarray(Z.T).max(axis=0)[:, np.newaxis]
+    # one row: over the whole array, numpy's faster path
+    axis = None if Z.ndim == 2 and Z.shape[0] == 1 else -1
+    return functions_of(Z).max(Z, axis=axis, keepdims=True)
+
+
+def smallest_normal(array):
+    """The smallest positive normal float of ``array``'s float dtype."""
+    return np.finfo(np.result_type(numpy_dtype(array.dtype), np.float32)).tiny
+
+
+#: the machine epsilon of each float dtype (np.finfo costs a microsecond)
+_EPS = {
+    np.dtype(t): float(np.finfo(t).eps) for t in (np.float16, np.float32, np.float64)
+}
+
+
+def machine_epsilon(y_pred):
+    """The machine epsilon of ``y_pred``'s dtype (of any library)."""
+    eps = _EPS.get(y_pred.dtype)
+    return _EPS.get(numpy_dtype(y_pred.dtype), 1e-15) if eps is None else eps
+
+
 # ------------------------------------------------ any array API library
 
 

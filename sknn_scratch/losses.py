@@ -35,7 +35,13 @@ import numpy as np
 
 from ._forms import derived
 from ._registry import Component, Registry
-from ._xp import NUMPY, functions_of, numpy_dtype
+from ._xp import (
+    array_like,
+    float_array,
+    functions_of,
+    machine_epsilon,
+    smallest_normal,
+)
 
 LOSSES = Registry("loss", "sknn_scratch.losses", required=("loss", "gradient"))
 
@@ -52,11 +58,6 @@ def register_loss(name, loss=None):
     True
     """
     return LOSSES.register(name, loss)
-
-
-def _tiny(array):
-    """The smallest positive normal float of ``array``'s float dtype."""
-    return np.finfo(np.result_type(numpy_dtype(array.dtype), np.float32)).tiny
 
 
 def _mean(per_sample, sample_weight):
@@ -103,7 +104,7 @@ class Loss(Component):
     def loss(self, y_true, y_pred, sample_weight=None):
         """The mean loss over the samples, weighted by ``sample_weight``."""
         y_true, y_pred, out = _arrays(y_true, y_pred)
-        sample_weight = _like(sample_weight, y_pred)
+        sample_weight = array_like(sample_weight, y_pred)
         return float(self.loss_and_gradient_into(y_true, y_pred, sample_weight, out))
 
     @derived
@@ -132,21 +133,11 @@ class Loss(Component):
 
 def _arrays(y_true, y_pred):
     """Both as arrays of ``y_pred``'s library, and a buffer for a result."""
-    y_pred = _like(y_pred, y_pred)
-    xp = functions_of(y_pred)
-    if numpy_dtype(y_pred.dtype).kind != "f":
-        y_pred = xp.astype(y_pred, np.float64)
-    y_true = _like(y_true, y_pred)
+    y_pred = float_array(y_pred)
+    y_true = array_like(y_true, y_pred)
     shape = np.broadcast_shapes(tuple(y_true.shape), tuple(y_pred.shape))
-    out = xp.empty_like(y_pred if tuple(y_pred.shape) == shape else y_true + y_pred)
-    return y_true, y_pred, out
-
-
-def _like(array, like):
-    """``array`` (a list, say) as an array of ``like``'s library."""
-    if array is None or functions_of(like) is not NUMPY:
-        return array
-    return np.asarray(array)
+    out = y_pred if tuple(y_pred.shape) == shape else y_true + y_pred
+    return y_true, y_pred, functions_of(y_pred).empty_like(out)
 
 
 def _scaled(out, scale):
@@ -236,18 +227,6 @@ class SquaredError(Loss):
         return self.loss_and_gradient_into(y_true, y_pred, sample_weight, out, scale)
 
 
-#: the machine epsilon of each float dtype (np.finfo costs a microsecond)
-_EPS = {
-    np.dtype(t): float(np.finfo(t).eps) for t in (np.float16, np.float32, np.float64)
-}
-
-
-def _eps(y_pred):
-    """The machine epsilon of ``y_pred``'s dtype (of any library)."""
-    eps = _EPS.get(y_pred.dtype)
-    return _EPS.get(numpy_dtype(y_pred.dtype), 1e-15) if eps is None else eps
-
-
 @register_loss("log_loss")
 class LogLoss(Loss):
     r"""Cross-entropy: binary per output neuron, or categorical over a softmax.
@@ -281,7 +260,7 @@ class LogLoss(Loss):
         return LogLoss(categorical=is_softmax)
 
     def _clipped(self, y_pred):
-        eps = _eps(y_pred)
+        eps = machine_epsilon(y_pred)
         xp = functions_of(y_pred)
         # np.clip, in two ufuncs: a third of its time on a batch's outputs
         p = xp.maximum(y_pred, eps)
@@ -289,7 +268,7 @@ class LogLoss(Loss):
 
     def loss(self, y_true, y_pred, sample_weight=None):
         y_true, y_pred, _ = _arrays(y_true, y_pred)
-        sample_weight = _like(sample_weight, y_pred)
+        sample_weight = array_like(sample_weight, y_pred)
         return float(self._value(y_true, y_pred, sample_weight))
 
     def _value(self, y_true, y_pred, sample_weight=None):
@@ -428,14 +407,14 @@ class Poisson(Loss):
     estimator_types = ("regressor",)
 
     def _clipped(self, y_pred):
-        return functions_of(y_pred).maximum(y_pred, _eps(y_pred))
+        return functions_of(y_pred).maximum(y_pred, machine_epsilon(y_pred))
 
     def _loss(self, y_true, p, sample_weight):
         # y ln(y / p) - y + p, as y ln y - y ln p - y + p: no y / p to overflow.
         # y ln y with 0 ln 0 = 0, as y ln max(y, tiny): numpy's functions only
         # (scipy's xlogy takes no array of another library)
         xp = functions_of(p)
-        per_element = xp.log(xp.maximum(y_true, _tiny(y_true)))
+        per_element = xp.log(xp.maximum(y_true, smallest_normal(y_true)))
         per_element *= y_true
         per_element -= y_true * xp.log(p)
         per_element -= y_true
