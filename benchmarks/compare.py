@@ -255,6 +255,22 @@ def large_contenders(hidden, epochs, X_train, X_train32, y_train, losses):
     return contenders
 
 
+def torch_loops(report, data, hidden, epochs):
+    """PyTorch's own loop on the large task's ``data``, float64 and float32."""
+    return {
+        f"torch{dtype}": TorchFit(
+            report,
+            data,
+            hidden=hidden,
+            batch_size=256,
+            epochs=epochs,
+            dtype=f"float{dtype}",
+            timing=_timing,
+        )
+        for dtype in ("64", "32")
+    }
+
+
 def large(report, rounds, n_samples, n_features, hidden, epochs, torch_folder=None):
     X_train, X_train32, X_test, y_train, y_test = large_data(n_samples, n_features)
     contenders = large_contenders(
@@ -262,16 +278,7 @@ def large(report, rounds, n_samples, n_features, hidden, epochs, torch_folder=No
     )
     if torch_folder:
         data = save_data(torch_folder, "large", X_train, y_train, X_test, y_test)
-        for dtype in ("64", "32"):
-            contenders[f"torch{dtype}"] = TorchFit(
-                report,
-                data,
-                hidden=hidden,
-                batch_size=256,
-                epochs=epochs,
-                dtype=f"float{dtype}",
-                timing=_timing,
-            )
+        contenders.update(torch_loops(report, data, hidden, epochs))
     n_classes = len(np.unique(y_train))
     for dtype, X in (("64", X_train), ("32", X_train32)):
         contenders[f"floor{dtype}"] = lambda X=X: floor_fit(
@@ -461,17 +468,8 @@ def tensors(report, rounds, n_samples, n_features, hidden, epochs, folder):
         hidden, epochs, X_train, X_train32, y_train, ("log_loss",)
     )
     devices = ["cpu"] + (["cuda"] if cuda_available() else [])
-    for dtype in ("64", "32"):
-        # PyTorch's own training loop on the same data, the same work
-        contenders[f"torch{dtype}"] = TorchFit(
-            report,
-            data,
-            hidden=hidden,
-            batch_size=256,
-            epochs=epochs,
-            dtype=f"float{dtype}",
-            timing=_timing,
-        )
+    # PyTorch's own training loop on the same data, the same work
+    contenders.update(torch_loops(report, data, hidden, epochs))
     for device in devices:
         for dtype in ("64", "32"):
             contenders[f"{device}{dtype}"] = ArrayAPIFit(
