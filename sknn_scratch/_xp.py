@@ -9,7 +9,8 @@ device it holds that library's functions: PyTorch's, which take ``out=``
 themselves (:class:`TorchFunctions`); any other array API library's through
 its standard namespace, each result assigned into ``out``
 (:class:`ArrayAPIFunctions`: array-api-strict, correctness rather than
-speed; CuPy). The choice is made per array type, once, and cached.
+speed); CuPy's, which copy numpy's (:func:`numpy_like_functions`). The
+choice is made per array type, once, and cached.
 """
 
 import contextlib
@@ -56,6 +57,44 @@ NUMPY = types.SimpleNamespace(
 )
 
 
+def numpy_like_functions(module):
+    """The engine's functions of a library that copies numpy's, ``out=`` and all.
+
+    CuPy's: its ufuncs, ``dot``, ``copyto``, ``sum`` and ``take`` take
+    ``out=`` as numpy's do. (numpy's own are :data:`NUMPY`, with faster
+    forms of a few.)
+    """
+
+    def sum_rows_into(A, out):
+        return module.sum(A, axis=0, keepdims=True, out=out)
+
+    def row_dots(U, V):
+        return module.einsum("ij,ij->i", U, V)
+
+    def take_rows(A, rows, out):
+        return module.take(A, rows, axis=0, out=out)
+
+    functions = {name: getattr(module, name, None) for name in _NUMPY_NAMES}
+    functions.update(
+        errstate=getattr(module, "errstate", _no_errstate),
+        finfo=np.finfo,  # (numpy's dtypes are the library's)
+        dtype=np.dtype,
+    )
+    return types.SimpleNamespace(
+        **functions,
+        sum_rows_into=sum_rows_into,
+        row_dots=row_dots,
+        take_rows=take_rows,
+        astype=_numpy_astype,
+        copy=module.copy,
+        is_numpy=False,
+    )
+
+
+def _no_errstate(**kwargs):
+    return contextlib.nullcontext()
+
+
 def functions_of(array):
     """The engine's functions for ``array``'s library (numpy's for numpy's)."""
     if type(array) is np.ndarray:
@@ -77,8 +116,13 @@ def _functions_for(array):
         return NUMPY  # (numbers, lists, sparse matrices: numpy's)
     from ._sklearn_private import compat_namespace
 
+    library = type(array).__module__.split(".")[0]
+    if library == "cupy":
+        import cupy
+
+        return numpy_like_functions(cupy)
     xp = compat_namespace(array)
-    if type(array).__module__.split(".")[0] == "torch":
+    if library == "torch":
         return TorchFunctions(xp)
     return ArrayAPIFunctions(xp)
 

@@ -42,3 +42,26 @@ def reuse_tests(module, into):
 
 
 reuse_tests(test_array_api, globals())
+
+
+def test_a_library_that_copies_numpys_functions_gets_its_own_with_out():
+    # CuPy's functions, out= and all (there may be no CuPy here: numpy's own
+    # module stands in for a library that copies it)
+    import numpy as np
+
+    from sknn_scratch._xp import NUMPY, numpy_like_functions
+
+    functions = numpy_like_functions(np)
+    assert set(vars(NUMPY)) <= set(vars(functions))
+    assert functions.is_numpy is False
+    rng = np.random.RandomState(0)
+    A = rng.normal(size=(5, 3))
+    out = np.empty((1, 3))
+    assert functions.sum_rows_into(A, out) is out
+    np.testing.assert_allclose(out, A.sum(axis=0, keepdims=True))
+    rows, batch = np.array([3, 0]), np.empty((2, 3))
+    assert functions.take_rows(A, rows, batch) is batch
+    np.testing.assert_array_equal(batch, A[rows])
+    np.testing.assert_allclose(functions.row_dots(A, A), (A * A).sum(axis=1))
+    np.testing.assert_array_equal(functions.astype(A, np.float32), A.astype(np.float32))
+    assert functions.dtype(np.float32) == np.dtype(np.float32)
