@@ -276,3 +276,56 @@ def test_api_page_titles_are_the_names(built_docs):
         title = re.search(r"<h1>([^<]*)", page.read_text(encoding="utf-8")).group(1)
         # the name alone (the module is on the signature line below it)
         assert title == page.stem.rsplit(".", 1)[-1], page.name
+
+
+# ------------------------------- the code the pages show, without Sphinx
+
+INCLUDE = re.compile(
+    r"^\.\. literalinclude:: (?P<path>\S+)\n(?P<options>(?:   :[\w-]+:.*\n)*)",
+    re.MULTILINE,
+)
+
+
+def _includes():
+    for page in sorted(DOCS.glob("*.rst")):
+        for match in INCLUDE.finditer(page.read_text()):
+            options = dict(re.findall(r"   :([\w-]+):\s*(.*)", match.group("options")))
+            yield page.name, (page.parent / match.group("path")).resolve(), options
+
+
+def _object_source(path, dotted):
+    """The source lines of ``Class.method`` (or a function) in ``path``."""
+    import ast
+
+    source = path.read_text()
+    scope = ast.parse(source).body
+    node = None
+    for name in dotted.split("."):
+        node = next(
+            (
+                n
+                for n in scope
+                if isinstance(n, ast.ClassDef | ast.FunctionDef) and n.name == name
+            ),
+            None,
+        )
+        if node is None:
+            return None
+        scope = node.body
+    return "\n".join(source.splitlines()[node.lineno - 1 : node.end_lineno])
+
+
+@pytest.mark.parametrize(
+    "page, path, options", list(_includes()), ids=lambda v: getattr(v, "name", None)
+)
+def test_every_included_piece_of_code_is_where_the_page_says(page, path, options):
+    # (the Sphinx build checks this too, but needs the docs extra and a
+    # minute: a renamed method or a rewritten line must not wait for it)
+    assert path.is_file(), (page, path)
+    code = path.read_text()
+    if "pyobject" in options:
+        code = _object_source(path, options["pyobject"])
+        assert code is not None, (page, options["pyobject"])
+    for option in ("start-at", "end-before"):
+        if option in options:
+            assert options[option] in code, (page, options)
