@@ -256,3 +256,17 @@ def test_realdata_runs_a_subset_and_refuses_unknown_names(benchmark_modules):
     assert tasks.count("classification") >= 8 and tasks.count("regression") >= 8
     result = run(BENCHMARKS / "realdata.py", "--only", "no_such_set", timeout=60)
     assert result.returncode != 0 and "no_such_set" in result.stderr
+
+
+def test_device_path_benchmark_times_both_paths(tmp_path):
+    pytest.importorskip("torch", reason="the device path is timed on PyTorch tensors")
+    result = run(
+        BENCHMARKS / "device_path.py",
+        *("--rows", "300", "--epochs", "1", "--rounds", "1"),
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[1].lstrip().startswith("viewed in place")
+    assert lines[2].lstrip().startswith("the device path")
+    assert list(tmp_path.iterdir()) == []
