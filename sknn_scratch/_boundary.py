@@ -1,7 +1,8 @@
 """Arrays of other libraries in the CPU's memory: numpy's, inside the estimator.
 
-A PyTorch tensor on the CPU, or an array-api-strict array on its CPU device,
-holds its numbers in memory numpy can read and write: numpy views it without
+A PyTorch tensor on the CPU, or an array-api-strict array (on any of its
+devices, which are names for tests), holds its numbers in memory numpy can
+read and write: numpy views it without
 a copy (DLPack). The public methods of the estimators take such arrays at
 one boundary, :func:`fits` and :func:`predicts`: every array argument, and
 for a fit the fitted arrays, become numpy views; the method runs as it runs
@@ -11,7 +12,8 @@ results go back to the input's library, again without a copy. So the epoch
 loop, the stopping rule and the components' formulas see numpy arrays only.
 
 Arrays on another device (a GPU) cannot be viewed by numpy: they pass the
-boundary as they are, and train where they are (:mod:`sknn_scratch._array`).
+boundary as they are, and train where they are, in their library's own
+functions (:mod:`sknn_scratch._array`, :mod:`sknn_scratch._xp`).
 
 A user's component that writes only the protocol (``forward`` and
 ``derivative``, ``loss`` and ``gradient``) still gets arrays of the input's
