@@ -64,6 +64,8 @@ def _numpy_mean(a, axis=None):
     return a.mean(axis) if type(a) is np.ndarray else np.mean(a, axis=axis)
 
 
+#: the functions the engine calls, by numpy's names: every library's set
+#: holds them
 FUNCTION_NAMES = (
     "negative exp expm1 log log1p tanh abs sign sqrt reciprocal isfinite add "
     "subtract multiply divide maximum minimum greater greater_equal less "
