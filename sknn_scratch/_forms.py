@@ -192,15 +192,17 @@ class _HostLoss:
         return False
 
     def loss(self, y_true, y_pred, sample_weight=None):
-        host = [None if a is None else to_numpy(a) for a in (y_true, y_pred)]
-        weights = None if sample_weight is None else to_numpy(sample_weight)
-        return checked_number(self.wrapped, "loss", self.wrapped.loss(*host, weights))
+        value = self.wrapped.loss(
+            to_numpy(y_true), to_numpy(y_pred), to_numpy(sample_weight)
+        )
+        return checked_number(self.wrapped, "loss", value)
 
     def loss_and_gradient_into(self, y_true, y_pred, sample_weight, out, scale=1.0):
         out_host = np.array(to_numpy(out))
-        weights = None if sample_weight is None else to_numpy(sample_weight)
+        # (scale: a number, or a column of per-sample factors on the device)
+        scale = scale if isinstance(scale, int | float) else to_numpy(scale)
         loss = self.wrapped.loss_and_gradient_into(
-            to_numpy(y_true), to_numpy(y_pred), weights, out_host, scale
+            to_numpy(y_true), to_numpy(y_pred), to_numpy(sample_weight), out_host, scale
         )
         _copied_back(out, out_host)
         return checked_number(self.wrapped, "loss_and_gradient_into", loss)

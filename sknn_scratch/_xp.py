@@ -6,13 +6,14 @@ signatures, ``out=`` included. For numpy arrays (every array of a fit on the
 CPU, see :mod:`sknn_scratch._boundary`) ``xp`` holds numpy's own functions,
 so the step runs exactly as written with ``np``. For arrays on another
 device it holds that library's functions: PyTorch's, which take ``out=``
-themselves; CuPy's, which copy numpy's; any other array API library's
-through its standard namespace, each result assigned into ``out``
-(array-api-strict, correctness rather than speed): those are in
-:mod:`sknn_scratch._xp_libraries`. The choice is made per array type, once,
-and cached.
+themselves, and any other array API library's through its standard
+namespace, each result assigned into ``out`` (array-api-strict, correctness
+rather than speed), both in :mod:`sknn_scratch._xp_libraries`; CuPy's, which
+copy numpy's (:func:`numpy_like_functions`, as numpy's own). The choice is
+made per array type, once, and cached.
 """
 
+import contextlib
 import types
 
 import numpy as np
@@ -23,10 +24,6 @@ import numpy as np
 def _numpy_sum_rows_into(A, out):
     # np.add.reduce: a third of np.sum's time on a batch's gradients
     return np.add.reduce(A, axis=0, keepdims=True, out=out)
-
-
-def _numpy_row_dots(U, V):
-    return np.einsum("ij,ij->i", U, V)
 
 
 def _numpy_take_rows(A, rows, out):
@@ -73,19 +70,53 @@ FUNCTION_NAMES = (
     "zeros_like ones_like errstate finfo clip concatenate argmax reshape column_stack"
 ).split()
 
+
+def numpy_like_functions(module, **faster):
+    """The engine's functions of a library that copies numpy's, ``out=`` and all.
+
+    numpy's own (:data:`NUMPY`, with ``faster`` forms of a few) and CuPy's:
+    its ufuncs, ``dot``, ``copyto``, ``sum`` and ``take`` take ``out=`` as
+    numpy's do.
+    """
+
+    def sum_rows_into(A, out):
+        return module.sum(A, axis=0, keepdims=True, out=out)
+
+    def row_dots(U, V):
+        return module.einsum("ij,ij->i", U, V)
+
+    def take_rows(A, rows, out):
+        return module.take(A, rows, axis=0, out=out)
+
+    functions = {name: getattr(module, name, None) for name in FUNCTION_NAMES}
+    functions.update(
+        errstate=getattr(module, "errstate", _no_errstate),
+        finfo=np.finfo,  # (numpy's dtypes are the library's)
+        dtype=np.dtype,
+        sum_rows_into=sum_rows_into,
+        row_dots=row_dots,
+        take_rows=take_rows,
+        astype=astype_method,
+        copy=module.copy,
+        is_numpy=False,
+    )
+    functions.update(faster)
+    return types.SimpleNamespace(**functions)
+
+
+def _no_errstate(**kwargs):
+    return contextlib.nullcontext()
+
+
 #: numpy's functions, and what the engine needs beyond them
-_REDUCTIONS = ("sum", "max", "min", "mean")
-NUMPY = types.SimpleNamespace(
-    **{name: getattr(np, name) for name in FUNCTION_NAMES if name not in _REDUCTIONS},
+NUMPY = numpy_like_functions(
+    np,
     sum=_numpy_sum,
     max=_numpy_max,
     min=_numpy_min,
     mean=_numpy_mean,
     sum_rows_into=_numpy_sum_rows_into,
-    row_dots=_numpy_row_dots,
     take_rows=_numpy_take_rows,
-    astype=astype_method,
-    copy=np.copy,
     is_numpy=True,
 )
 
@@ -101,7 +132,7 @@ def functions_of(array):
     return found
 
 
-_BY_TYPE = {np.generic: NUMPY}
+_BY_TYPE = {}
 
 
 def _functions_for(array):
@@ -110,11 +141,7 @@ def _functions_for(array):
     ):
         return NUMPY  # (numbers, lists, sparse matrices: numpy's)
     from ._sklearn_private import compat_namespace
-    from ._xp_libraries import (
-        ArrayAPIFunctions,
-        TorchFunctions,
-        numpy_like_functions,
-    )
+    from ._xp_libraries import ArrayAPIFunctions, TorchFunctions
 
     library = type(array).__module__.split(".")[0]
     if library == "cupy":

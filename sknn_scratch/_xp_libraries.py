@@ -1,56 +1,16 @@
 """The engine's functions in libraries other than numpy (see :mod:`sknn_scratch._xp`).
 
 numpy's names and signatures, ``out=`` included: PyTorch's own functions
-(:class:`TorchFunctions`), CuPy's, which copy numpy's
-(:func:`numpy_like_functions`), and any array API namespace's, each result
-assigned into ``out`` (:class:`ArrayAPIFunctions`).
+(:class:`TorchFunctions`), and any array API namespace's, each result
+assigned into ``out`` (:class:`ArrayAPIFunctions`). (CuPy copies numpy's
+functions: :func:`sknn_scratch._xp.numpy_like_functions`.)
 """
 
 import contextlib
-import types
 
 import numpy as np
 
-from ._xp import FUNCTION_NAMES, astype_method, numpy_dtype
-
-
-def numpy_like_functions(module):
-    """The engine's functions of a library that copies numpy's, ``out=`` and all.
-
-    CuPy's: its ufuncs, ``dot``, ``copyto``, ``sum`` and ``take`` take
-    ``out=`` as numpy's do. (numpy's own are :data:`NUMPY`, with faster
-    forms of a few.)
-    """
-
-    def sum_rows_into(A, out):
-        return module.sum(A, axis=0, keepdims=True, out=out)
-
-    def row_dots(U, V):
-        return module.einsum("ij,ij->i", U, V)
-
-    def take_rows(A, rows, out):
-        return module.take(A, rows, axis=0, out=out)
-
-    functions = {name: getattr(module, name, None) for name in FUNCTION_NAMES}
-    functions.update(
-        errstate=getattr(module, "errstate", _no_errstate),
-        finfo=np.finfo,  # (numpy's dtypes are the library's)
-        dtype=np.dtype,
-    )
-    return types.SimpleNamespace(
-        **functions,
-        sum_rows_into=sum_rows_into,
-        row_dots=row_dots,
-        take_rows=take_rows,
-        astype=astype_method,
-        copy=module.copy,
-        is_numpy=False,
-    )
-
-
-def _no_errstate(**kwargs):
-    return contextlib.nullcontext()
-
+from ._xp import numpy_dtype
 
 # ------------------------------------------------ any array API library
 
@@ -70,10 +30,6 @@ class ArrayAPIFunctions:
 
     def __repr__(self):
         return f"{type(self).__name__}({self.xp.__name__})"
-
-    # (pickled with an estimator's optimizer: by namespace name)
-    def __reduce__(self):
-        return (_rebuild, (type(self), self.xp.__name__))
 
     def _operands(self, *values):
         like = next(v for v in values if hasattr(v, "dtype") and v.ndim >= 0)
@@ -299,9 +255,3 @@ for _name, _native in _BINARY.items():
     setattr(ArrayAPIFunctions, _name, _standard_binary(_name))
     if _native is not None:
         setattr(TorchFunctions, _name, _torch_binary(_name, _native))
-
-
-def _rebuild(kind, name):
-    import importlib
-
-    return kind(importlib.import_module(name))

@@ -33,6 +33,7 @@ from it (:mod:`sknn_scratch._forms`). The L2 penalty of the estimators'
 
 import numpy as np
 
+from ._array import backend_of
 from ._forms import derived
 from ._registry import Component, Registry
 from ._xp import (
@@ -136,8 +137,7 @@ def _arrays(y_true, y_pred):
     y_pred = float_array(y_pred)
     y_true = array_like(y_true, y_pred)
     shape = np.broadcast_shapes(tuple(y_true.shape), tuple(y_pred.shape))
-    out = y_pred if tuple(y_pred.shape) == shape else y_true + y_pred
-    return y_true, y_pred, functions_of(y_pred).empty_like(out)
+    return y_true, y_pred, backend_of(y_pred).empty(shape, y_pred.dtype)
 
 
 def _scaled(out, scale):

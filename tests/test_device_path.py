@@ -49,8 +49,7 @@ def test_a_library_that_copies_numpys_functions_gets_its_own_with_out():
     # module stands in for a library that copies it)
     import numpy as np
 
-    from sknn_scratch._xp import NUMPY
-    from sknn_scratch._xp_libraries import numpy_like_functions
+    from sknn_scratch._xp import NUMPY, numpy_like_functions
 
     functions = numpy_like_functions(np)
     assert set(vars(NUMPY)) <= set(vars(functions))
