@@ -172,7 +172,11 @@ def test_scripts_answer_help_and_write_nothing(tmp_path, script):
 
 
 def _start_walk_through(*args):
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    # each line written as it is printed, as to a terminal: block-buffered,
+    # the whole walk-through (5 kB) would reach the pipe in one write at
+    # exit, before any reader could go away (whether it does then depended
+    # on the PYTHONUNBUFFERED of the environment the tests ran in)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
     return subprocess.Popen(
         [sys.executable, "-m", "sknn_scratch", *args],
         stdout=subprocess.PIPE,
