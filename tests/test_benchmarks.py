@@ -227,14 +227,14 @@ def test_network_display_benchmark_runs_and_judges_its_target():
 
 
 def test_realdata_quick_runs_every_contender_on_the_same_folds():
-    result = run(BENCHMARKS / "realdata.py", "--quick", timeout=120)
+    result = run(BENCHMARKS / "realdata.py", "--quick", "--reseeded", timeout=120)
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "1 thread(s)" in out
     for name in ("breast_cancer", "digits", "diabetes"):
         block = out.split(f"\n{name} (")[1].split("\n\n")[0]
-        rows = [line.split() for line in block.splitlines()[2:5]]
-        assert [row[0] for row in rows] == ["ours", "ours-sk", "sklearn"]
+        rows = [line.split() for line in block.splitlines()[2:]]
+        assert [row[0] for row in rows] == ["ours", "ours-sk", "sklearn", "sklearn-2"]
         for row in rows:
             score, spread, seconds = map(float, row[1:4])
             assert 0 < score <= 1 and spread >= 0 and seconds > 0
@@ -245,6 +245,8 @@ def test_realdata_quick_runs_every_contender_on_the_same_folds():
     for target in ("mean score", "worst difference", "fold spread", "fit time"):
         assert summary.count(target) == 4, target
     assert summary.count("ConvergenceWarning") == 4
+    # and scikit-learn against itself, seeded otherwise, once a task
+    assert summary.count("sklearn-2, scikit-learn seeded otherwise") == 2
 
 
 def test_realdata_runs_a_subset_and_refuses_unknown_names(benchmark_modules):
