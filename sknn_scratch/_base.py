@@ -40,6 +40,7 @@ from ._components import (
     learning_rate_init,
     resolve_loss,
     resolve_optimizer,
+    resolve_schedule,
 )
 from ._diagnosis import check_progress
 from ._dropout import check_solver as check_dropout_solver
@@ -58,7 +59,6 @@ from ._warn import warn
 from .activations import ACTIVATIONS
 from .initializers import INITIALIZERS
 from .optimizers import OPTIMIZERS
-from .schedules import SCHEDULES
 
 
 class BaseScratchMLP(
@@ -329,13 +329,11 @@ default=None
                 f"or a callable (fan_in, fan_out, random_state, activation) -> "
                 f"(W, b); got {self.weight_init!r}."
             )
-        self.learning_rate_schedule_ = SCHEDULES.resolve(
-            self.learning_rate, "learning_rate", power_t=self.power_t
-        )
         new_optimizer = not (keep_optimizer and hasattr(self, "optimizer_"))
         if new_optimizer:
             self.optimizer_ = resolve_optimizer(self)
         self.learning_rate_init_ = learning_rate_init(self, self.optimizer_)
+        self.learning_rate_schedule_ = resolve_schedule(self)
         return new_optimizer
 
     def _default_learning_rate(self, rate, optimizer):

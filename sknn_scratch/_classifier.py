@@ -55,8 +55,10 @@ default="sigmoid"
     learning_rate : str or schedule object, default="adaptive"
         The learning-rate schedule: ``"constant"``, ``"invscaling"``,
         ``"adaptive"`` (divide the rate by 5 each time ``n_iter_no_change``
-        epochs pass without an improvement of ``tol``; stop once it is
-        below 1e-6), ``"step"``, ``"cosine"``, or a schedule object.
+        epochs pass without an improvement of ``tol``; stop at a plateau
+        where it is 1e-6 or below, or, on the solver's own rate,
+        ``learning_rate_init=None``, a tenth of its start or below),
+        ``"step"``, ``"cosine"``, or a schedule object.
     learning_rate_init : float or None, default=None
         The initial learning rate of the stochastic solvers. ``None`` is
         1.0 for plain ``"sgd"`` on the default mini-batches
@@ -197,13 +199,13 @@ learning_rate_schedule_, weight_init_ : object
     -----
     Why these defaults: the method is the article's (sigmoid neurons, the
     squared error, plain SGD without momentum), trained to a good model in
-    few epochs: mini-batches of up to 64 at a rate of 1.0, divided by 5 on each
+    few epochs: mini-batches of up to 64 at a rate of 1.0, divided by 5 at a
     plateau of the training loss (5 epochs without an improvement of
-    ``tol``) until it is below 1e-6, at most 200 epochs, and the weights of
-    the epoch of the lowest training loss are returned if the last ones are
+    ``tol``); the third plateau stops. At most 200 epochs; the weights of the
+    epoch of the lowest training loss are returned if the last ones are
     worse. On 14 public classification data sets (``benchmarks/realdata.py``)
     this scores as MLPClassifier's defaults do (mean accuracy 0.797 against
-    0.793) in a median 0.47 of its time (see the user guide's "The
+    0.793) in a median 0.32 of its time (see the user guide's "The
     defaults"). ``ARTICLE_PARAMS``
     switches to the article's per-sample updates at 0.1 for 1000 epochs.
 

@@ -27,9 +27,9 @@ class ScratchMLPRegressor(RegressorMixin, BaseScratchMLP):
     real-valued targets far more slowly than ReLU under Adam (R² 0.71
     against 0.86 on Boston housing), so the regressor trains as
     MLPRegressor does (ReLU, Adam at 0.001, batches of up to 200), with its
-    own stopping: a plateau (20 epochs without an improvement of ``tol``)
-    divides the rate by 5 (``"adaptive"``) until it is below 1e-6, within
-    300 epochs, and the weights of the epoch of the lowest training loss
+    own stopping: a plateau (30 epochs without an improvement of ``tol``)
+    divides the rate by 5 (``"adaptive"``), and the third plateau stops,
+    within 300 epochs; the weights of the epoch of the lowest training loss
     are returned if the last ones are worse. ``activation="sigmoid",
     solver="sgd"`` is the article's method.
 
@@ -56,8 +56,9 @@ default="relu"
         MLPClassifier.
     learning_rate : str or schedule object, default="adaptive"
         The learning-rate schedule (see :class:`ScratchMLPClassifier`):
-        ``"adaptive"`` divides the rate by 5 on each plateau and stops once
-        it is below 1e-6.
+        ``"adaptive"`` divides the rate by 5 on each plateau and stops at a
+        plateau where it is 1e-6 or below (a tenth of the solver's rate
+        with ``learning_rate_init=None``).
     learning_rate_init : float or None, default=None
         The initial learning rate of the stochastic solvers. ``None`` is the
         solver's own default, at most 0.01: 0.01 for ``"sgd"`` (smaller than
@@ -119,7 +120,7 @@ default="relu"
         then records the loss of the dropped networks.
     beta_1, beta_2, epsilon : float, default=0.9, 0.999, 1e-8
         Parameters of the ``"adam"`` solver.
-    n_iter_no_change : int or np.inf, default=20
+    n_iter_no_change : int or np.inf, default=30
         Epochs without improvement by ``tol`` before the schedule lowers the
         rate (``"adaptive"``) or training stops.
     max_fun : int, default=15000
@@ -210,7 +211,7 @@ learning_rate_schedule_, weight_init_ : object
         beta_1=0.9,
         beta_2=0.999,
         epsilon=1e-8,
-        n_iter_no_change=20,
+        n_iter_no_change=30,
         max_fun=15000,
         output_activation=None,
         weight_init="glorot_uniform",

@@ -71,15 +71,34 @@ class Adaptive(Schedule):
     r"""Keep :math:`\eta_0` while the loss improves; divide by 5 on a plateau.
 
     .. math:: \eta \leftarrow \eta / 5 \text{ on a plateau; stop once }
-        \eta \le 10^{-6}
+        \eta \le \eta_{min}
 
     As scikit-learn's MLP: when ``n_iter_no_change`` epochs pass without an
-    improvement of ``tol``, the rate is divided by 5; training stops once it
-    falls to ``1e-6`` or below.
+    improvement of ``tol``, the rate is divided by 5; training stops at a
+    plateau where it is ``min_learning_rate`` or below (scikit-learn's
+    1e-6). The estimators' ``learning_rate="adaptive"`` with their default
+    ``learning_rate_init=None`` builds it with a tenth of the solver's rate
+    instead (see :func:`sknn_scratch._components.resolve_schedule`).
+
+    Parameters
+    ----------
+    min_learning_rate : float, default=1e-6
+        The rate :math:`\eta_{min}` at or below which a plateau stops
+        training.
+
+    Examples
+    --------
+    >>> from sknn_scratch.schedules import Adaptive
+    >>> schedule = Adaptive(min_learning_rate=0.1)
+    >>> schedule.on_plateau(1.0), schedule.on_plateau(0.04)
+    (0.2, None)
     """
 
+    def __init__(self, min_learning_rate=1e-6):
+        self.min_learning_rate = min_learning_rate
+
     def on_plateau(self, learning_rate):
-        if learning_rate <= 1e-6:
+        if learning_rate <= self.min_learning_rate:
             return None
         return learning_rate / 5.0
 

@@ -8,7 +8,7 @@ import pytest
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
 
-from sknn_scratch import ScratchMLPClassifier
+from sknn_scratch import ScratchMLPClassifier, ScratchMLPRegressor
 from sknn_scratch.schedules import (
     SCHEDULES,
     Adaptive,
@@ -45,6 +45,13 @@ def test_adaptive_divides_by_five_on_a_plateau_until_one_millionth():
     assert Adaptive().on_plateau(0.5) == pytest.approx(0.1)
     assert Adaptive().on_plateau(2e-6) == pytest.approx(4e-7)
     assert Adaptive().on_plateau(1e-6) is None
+
+
+def test_adaptive_stops_at_its_min_learning_rate():
+    schedule = Adaptive(min_learning_rate=0.1)
+    assert schedule.on_plateau(0.2) == pytest.approx(0.04)
+    assert schedule.on_plateau(0.1) is None
+    assert repr(schedule) == "Adaptive(min_learning_rate=0.1)"
 
 
 def test_step_decay_multiplies_by_gamma_every_step_size_epochs():
@@ -126,6 +133,34 @@ def test_plateau_stops_or_lowers_the_rate_as_scikit_learn(learning_rate):
         # the rate fell from 0.1, divided by 5 at each plateau, to 1e-6
         assert ours._training.learning_rate <= 1e-6 < 5 * ours._training.learning_rate
         assert ours.n_iter_ > 4
+
+
+@pytest.mark.parametrize(
+    "Estimator, solver, floor",
+    [
+        (ScratchMLPClassifier, "sgd", 1.0 / 10),
+        (ScratchMLPRegressor, "adam", 0.001 / 10),
+    ],
+)
+def test_adaptive_on_the_solvers_own_rate_stops_once_it_fell_tenfold(
+    Estimator, solver, floor
+):
+    X = np.random.RandomState(0).normal(size=(40, 3))
+    y = np.arange(40) % 2
+    # tol this large makes every epoch after the first a non-improvement
+    params = dict(hidden_layer_sizes=(2,), solver=solver, tol=10.0,
+                  n_iter_no_change=2, random_state=0)  # fmt: skip
+    est = Estimator(**params).fit(X, y)
+    assert est.learning_rate_schedule_.min_learning_rate == pytest.approx(floor)
+    rate = est.learning_rate_init_
+    # two divisions by 5, then the third plateau stops: 1 + 3 * 3 epochs
+    assert est._training.learning_rate == pytest.approx(rate / 25)
+    assert est.n_iter_ == 10
+    # a rate given keeps scikit-learn's rule: down to 1e-6, more epochs
+    given = Estimator(**params, learning_rate_init=rate).fit(X, y)
+    assert given.learning_rate_schedule_.min_learning_rate == 1e-6
+    assert given._training.learning_rate <= 1e-6 < 5 * given._training.learning_rate
+    assert given.n_iter_ > est.n_iter_
 
 
 def test_names():
