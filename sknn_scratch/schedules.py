@@ -94,6 +94,9 @@ class Adaptive(Schedule):
     (0.2, None)
     """
 
+    # (the value of an Adaptive pickled before it took the parameter)
+    min_learning_rate = 1e-6
+
     def __init__(self, min_learning_rate=1e-6):
         self.min_learning_rate = min_learning_rate
 

@@ -54,6 +54,14 @@ def test_adaptive_stops_at_its_min_learning_rate():
     assert repr(schedule) == "Adaptive(min_learning_rate=0.1)"
 
 
+def test_an_adaptive_pickled_before_its_parameter_keeps_scikit_learns_rule():
+    # unpickling restores the attributes it saved, without __init__
+    old = Adaptive.__new__(Adaptive)
+    assert old.on_plateau(2e-6) == pytest.approx(4e-7)
+    assert old.on_plateau(1e-6) is None
+    assert repr(old) == "Adaptive(min_learning_rate=1e-06)"
+
+
 def test_step_decay_multiplies_by_gamma_every_step_size_epochs():
     schedule = StepDecay(step_size=3, gamma=0.1)
     rates = [rate(schedule, e) for e in range(7)]
