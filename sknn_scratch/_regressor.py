@@ -29,7 +29,7 @@ class ScratchMLPRegressor(RegressorMixin, BaseScratchMLP):
     MLPRegressor does (ReLU, Adam at 0.001, batches of up to 200), with its
     own stopping: a plateau (30 epochs without an improvement of ``tol``)
     divides the rate by 5 (``"adaptive"``), and the third plateau stops,
-    within 300 epochs; the weights of the epoch of the lowest training loss
+    within 200 epochs; the weights of the epoch of the lowest training loss
     are returned if the last ones are worse. ``activation="sigmoid",
     solver="sgd"`` is the article's method.
 
@@ -68,7 +68,7 @@ default="relu"
         takes none.
     power_t : float, default=0.5
         The exponent of the ``"invscaling"`` schedule.
-    max_iter : int, default=300
+    max_iter : int, default=200
         The maximum number of epochs.
     loss : str or loss object, default="squared_error"
         ``"squared_error"`` (the article's MSE), ``"absolute_error"``,
@@ -195,7 +195,7 @@ learning_rate_schedule_, weight_init_ : object
         learning_rate="adaptive",
         learning_rate_init=None,
         power_t=0.5,
-        max_iter=300,
+        max_iter=200,
         loss="squared_error",
         shuffle=True,
         random_state=None,
