@@ -205,8 +205,8 @@ learning_rate_schedule_, weight_init_ : object
     epoch of the lowest training loss are returned if the last ones are
     worse. On 20 public classification data sets (``benchmarks/realdata.py``)
     this scores as MLPClassifier's defaults do (mean accuracy 0.783 against
-    0.780) in a median 0.30 of its time, but for the smallest data with many
-    classes (see the user guide's "The defaults"). ``ARTICLE_PARAMS``
+    0.780) in a median 0.30 of its time, except on the smallest data with
+    many classes (see the user guide's "The defaults"). ``ARTICLE_PARAMS``
     switches to the article's per-sample updates at 0.1 for 1000 epochs.
 
     Examples
