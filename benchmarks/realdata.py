@@ -406,7 +406,7 @@ def run_dataset(dataset, max_rows=None):
         folds = KFold(FOLDS, shuffle=True, random_state=SEED).split(X)
     fits = {c: [] for c in CONTENDERS}
     for k, (train, test) in enumerate(folds):
-        # the contenders alternate: each goes first in some fold
+        # the contenders take turns to go first (three folds: the first three)
         first = k % len(CONTENDERS)
         order = CONTENDERS[first:] + CONTENDERS[:first]
         for contender in order:
