@@ -73,8 +73,10 @@ try:
 except ImportError:  # a tree from before the warning
     TrivialModelWarning = None
 
-CONTENDERS = ("ours", "ours-sk", "sklearn")
+DEFAULT_CONTENDERS = ("ours", "ours-sk", "sklearn")
 RESEEDED = "sklearn-2"
+#: the contenders of this run (``main`` adds ``RESEEDED`` with --reseeded)
+CONTENDERS = DEFAULT_CONTENDERS
 FOLDS = 3
 SEED = 0
 
@@ -593,8 +595,7 @@ def main(argv=None):
         except json.JSONDecodeError:
             OURS[name] = value
     global CONTENDERS
-    if args.reseeded:
-        CONTENDERS = (*CONTENDERS, RESEEDED)
+    CONTENDERS = DEFAULT_CONTENDERS + ((RESEEDED,) if args.reseeded else ())
     datasets = QUICK if args.quick else DATASETS
     if args.list:
         for d in DATASETS:
