@@ -26,6 +26,7 @@ from ._forms import loss_forms
 from ._network import hidden_activations
 from ._warn import warn
 from .activations import Sigmoid, Tanh
+from .optimizers import Adam
 
 #: a fit whose training loss is above this fraction of the trivial model's
 #: is no better than it
@@ -197,10 +198,24 @@ def cause(estimator, X, Y=None):
     if not advice:
         advice.append(
             "The inputs are on a unit scale and the weights stayed small: "
-            "training stopped before it got anywhere. Try a larger "
-            "learning_rate_init, a smaller tol, or solver='adam'."
+            f"training stopped before it got anywhere. Try {_remedies(estimator)}."
         )
     return " ".join(advice)
+
+
+def _remedies(estimator):
+    """What lets a fit that stopped too soon go further: no change it has."""
+    remedies = []
+    if getattr(estimator, "learning_rate_init_", None) is not None:
+        remedies.append("a larger learning_rate_init")
+    if estimator.tol > 0:
+        remedies.append("a smaller tol")
+    if not isinstance(getattr(estimator, "optimizer_", None), Adam):
+        remedies.append("solver='adam'")
+    if len(remedies) < 2:
+        return (remedies or ["a larger max_iter"])[0]
+    last = ", or " if len(remedies) > 2 else " or "
+    return ", ".join(remedies[:-1]) + last + remedies[-1]
 
 
 def _saturated_fraction(activations, hidden_outputs):

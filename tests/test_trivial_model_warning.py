@@ -201,6 +201,18 @@ def test_standardised_inputs_that_learned_nothing_are_not_told_to_scale():
     assert "Scale the inputs" not in message and "StandardScaler" not in message
     assert "The inputs are on a unit scale" in message
     assert "larger learning_rate_init" in message
+    assert "solver='adam'" in message  # the classifier's plain SGD
+
+
+def test_a_fit_on_adam_is_not_told_to_take_adam():
+    X = np.random.RandomState(0).normal(size=(40, 3))
+    y = X @ [0.5, -1.0, 0.25]
+    # tol this large makes every epoch after the first a non-improvement
+    reg = ScratchMLPRegressor((2,), tol=10.0, n_iter_no_change=2, random_state=0)
+    message = _trivial_message(reg, X, y)
+    assert "training stopped before it got anywhere" in message
+    assert "solver=" not in message
+    assert "Try a larger learning_rate_init or a smaller tol." in message
 
 
 def test_a_regressor_is_told_to_scale_y_only_where_it_is_not_scaled():
