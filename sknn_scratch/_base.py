@@ -41,6 +41,7 @@ from ._components import (
     resolve_loss,
     resolve_optimizer,
     resolve_schedule,
+    resolve_weight_init,
 )
 from ._diagnosis import check_progress
 from ._dropout import check_solver as check_dropout_solver
@@ -322,16 +323,16 @@ default=None
         if hasattr(loss, "for_output"):
             loss = loss.for_output(self.output_activation_)
         self.loss_function_ = loss
-        self.weight_init_ = INITIALIZERS.resolve(self.weight_init, "weight_init")
+        new_optimizer = not (keep_optimizer and hasattr(self, "optimizer_"))
+        if new_optimizer:
+            self.optimizer_ = resolve_optimizer(self)
+        self.weight_init_ = resolve_weight_init(self)
         if not callable(self.weight_init_):
             raise ValueError(
                 f"weight_init must be an initializer name ({INITIALIZERS.names()}) "
                 f"or a callable (fan_in, fan_out, random_state, activation) -> "
                 f"(W, b); got {self.weight_init!r}."
             )
-        new_optimizer = not (keep_optimizer and hasattr(self, "optimizer_"))
-        if new_optimizer:
-            self.optimizer_ = resolve_optimizer(self)
         self.learning_rate_init_ = learning_rate_init(self, self.optimizer_)
         self.learning_rate_schedule_ = resolve_schedule(self)
         return new_optimizer

@@ -136,10 +136,15 @@ default="sigmoid"
         ``"softmax"`` for two classes has two outputs, one per class
         (``n_outputs_`` is 2): a single softmax output would be 1 for every
         sample.
-    weight_init : str or callable, default="glorot_uniform"
-        How weights start: ``"glorot_uniform"`` (scikit-learn's),
-        ``"standard_normal"`` (the article's), ``"he_normal"``,
-        ``"he_uniform"``, or a callable.
+    weight_init : str, callable or None, default=None
+        How weights start. ``None``: with ``solver="sgd"``, Glorot's uniform
+        start with twice Glorot's bound around sigmoid layers, where
+        scikit-learn's is 1/sqrt(3) of it (plain SGD then learns rare classes
+        in tens of epochs, not hundreds; see
+        :data:`sknn_scratch.initializers.DEFAULT_WEIGHT_INIT`); scikit-learn's
+        start otherwise. ``"glorot_uniform"`` (scikit-learn's, the same
+        draws as ``MLPClassifier``), ``"standard_normal"`` (the article's),
+        ``"he_normal"``, ``"he_uniform"``, or a callable.
     class_weight : dict, "balanced" or None, default=None
         Weights of the classes, multiplied into ``sample_weight``.
     progress_bar : bool, default=False
@@ -261,7 +266,7 @@ learning_rate_schedule_, weight_init_ : object
         n_iter_no_change=5,
         max_fun=15000,
         output_activation=None,
-        weight_init="glorot_uniform",
+        weight_init=None,
         class_weight=None,
         progress_bar=False,
     ):

@@ -14,8 +14,9 @@ from sklearn.base import is_classifier
 
 from ._sklearn_private import InvalidParameterError
 from .activations import ACTIVATIONS
+from .initializers import DEFAULT_WEIGHT_INIT, INITIALIZERS
 from .losses import LOSSES, Loss
-from .optimizers import OPTIMIZERS
+from .optimizers import OPTIMIZERS, SGD
 from .schedules import SCHEDULES
 
 
@@ -165,6 +166,21 @@ def resolve_schedule(estimator):
     if estimator.learning_rate_init is None and rate is not None:
         options["min_learning_rate"] = rate / DEFAULT_RATE_FALL
     return SCHEDULES.resolve(estimator.learning_rate, "learning_rate", **options)
+
+
+def resolve_weight_init(estimator):
+    """The initializer of a first fit, from ``weight_init``.
+
+    ``None`` starts plain SGD's sigmoid layers at twice Glorot's bound
+    (:data:`~sknn_scratch.initializers.DEFAULT_WEIGHT_INIT`): its steps grow
+    small weights slowly, where Adam's are normalised and L-BFGS's scaled
+    by the curvature. Every other start is scikit-learn's.
+    """
+    spec = estimator.weight_init
+    if spec is None:
+        sgd = isinstance(estimator.optimizer_, SGD)
+        spec = DEFAULT_WEIGHT_INIT if sgd else "glorot_uniform"
+    return INITIALIZERS.resolve(spec, "weight_init")
 
 
 def is_stochastic(optimizer):

@@ -24,7 +24,7 @@ PARAMETER_CONSTRAINTS = {
     "output_activation": [None] + _component(("forward", "derivative")),
     "loss": _component(("loss", "gradient")),
     "solver": [str, object],
-    "weight_init": [str, callable],
+    "weight_init": [str, callable, None],
     "alpha": [Interval(Real, 0, None, closed="left")],
     "batch_size": [
         None,

@@ -128,8 +128,11 @@ default="relu"
     output_activation : str, activation object or None, default=None
         The output layer's activation; ``None`` is the loss's: the
         identity, the exponential (``"exp"``) for ``"poisson"``.
-    weight_init : str or callable, default="glorot_uniform"
-        How weights start.
+    weight_init : str, callable or None, default=None
+        How weights start, as :class:`ScratchMLPClassifier`'s: ``None`` is
+        scikit-learn's start, but for sigmoid layers under ``solver="sgd"``,
+        which start at twice Glorot's bound; ``"glorot_uniform"`` is
+        scikit-learn's always.
     progress_bar : bool, default=False
         Show a progress bar over the epochs of ``fit`` (stochastic solvers),
         with each epoch's loss and, with early stopping, validation score.
@@ -214,7 +217,7 @@ learning_rate_schedule_, weight_init_ : object
         n_iter_no_change=30,
         max_fun=15000,
         output_activation=None,
-        weight_init="glorot_uniform",
+        weight_init=None,
         progress_bar=False,
     ):
         # every parameter stored as given (see BaseScratchMLP._store_params)

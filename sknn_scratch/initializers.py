@@ -33,22 +33,62 @@ class Initializer(Component):
 
 @register_initializer("glorot_uniform")
 class GlorotUniform(Initializer):
-    r"""scikit-learn's MLP initialization (Glorot & Bengio, 2010).
+    r"""Glorot & Bengio's (2010) uniform start; by default, scikit-learn's.
 
     .. math:: W, b \sim \mathcal U(-r, r), \qquad
-        r = \sqrt{\frac{k}{n_{in} + n_{out}}}
+        r = g \sqrt{\frac{6}{n_{in} + n_{out}}}
 
-    with :math:`k = 2` after a sigmoid and :math:`k = 6` otherwise; the draws
-    are made in scikit-learn's order, so the same ``random_state`` starts from
-    the same weights as ``MLPClassifier``.
+    with the gain :math:`g = 1`, and after a sigmoid ``sigmoid_gain``. With
+    the default :math:`g = 1/\sqrt{3}` after a sigmoid (scikit-learn's
+    :math:`r = \sqrt{2 / (n_{in} + n_{out})}`) and the draws made in
+    scikit-learn's order, the same ``random_state`` starts from the same
+    weights as ``MLPClassifier``.
+
+    Parameters
+    ----------
+    sigmoid_gain : float or None, default=None
+        :math:`g` of a layer after a sigmoid (for the output layer, the
+        last hidden layer's activation). ``None``: scikit-learn's
+        :math:`1/\sqrt{3}`. The estimators' default start has 2: see
+        :data:`DEFAULT_WEIGHT_INIT`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknn_scratch.activations import Sigmoid
+    >>> from sknn_scratch.initializers import GlorotUniform
+    >>> init = GlorotUniform(sigmoid_gain=2.0)
+    >>> W, b = init(4, 2, np.random.RandomState(0), Sigmoid())
+    >>> bool(np.abs(W).max() <= 2 * np.sqrt(6 / (4 + 2)))
+    True
     """
 
+    def __init__(self, sigmoid_gain=None):
+        self.sigmoid_gain = sigmoid_gain
+
     def __call__(self, fan_in, fan_out, random_state, activation=None):
-        factor = 2.0 if getattr(activation, "sklearn_name", None) == "logistic" else 6.0
-        bound = np.sqrt(factor / (fan_in + fan_out))
+        bound = np.sqrt(6.0 / (fan_in + fan_out))
+        if getattr(activation, "sklearn_name", None) == "logistic":
+            gain = self.sigmoid_gain
+            # (scikit-learn's factor 2 under the root, not 6, bit for bit)
+            bound = np.sqrt(2.0 / (fan_in + fan_out)) if gain is None else gain * bound
         W = random_state.uniform(-bound, bound, (fan_in, fan_out))
         b = random_state.uniform(-bound, bound, fan_out)
         return W, b
+
+
+#: The estimators' start under plain SGD (``weight_init=None``,
+#: ``solver="sgd"``): Glorot's uniform with twice Glorot's bound after a
+#: sigmoid, scikit-learn's after ReLU or tanh. A
+#: sigmoid is nearly linear for sums within about 1 of 0; scikit-learn's
+#: bound keeps the hidden sums of tens of standardised inputs there, and SGD, at the
+#: rates a sigmoid network stands, then needs hundreds of epochs to grow
+#: features that tell rare classes apart (forensic glass, 214 rows and 6
+#: classes: 3.4 points below MLPClassifier over four seeds of the folds, and
+#: 0.2 with this start). Glorot and Bengio advise 4 times the bound for a
+#: sigmoid; on crabs that lost 30 points in one seed of four, and 2 none (the
+#: user guide's "The defaults" has the measurements).
+DEFAULT_WEIGHT_INIT = GlorotUniform(sigmoid_gain=2.0)
 
 
 @register_initializer("normal")

@@ -60,7 +60,7 @@ def test_estimators_start_from_the_same_weights_as_scikit_learn(activation, esti
     )  # fmt: skip
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        a = ours(**params).fit(X, y)
+        a = ours(**params, weight_init="glorot_uniform").fit(X, y)
         b = theirs(**params).fit(X, y)
     for W, W_sk in zip(a.coefs_ + a.intercepts_, b.coefs_ + b.intercepts_):
         np.testing.assert_array_equal(W, W_sk)
@@ -72,7 +72,65 @@ def test_glorot_uniform_bounds_and_default():
     assert np.all(np.abs(W) <= bound) and np.all(np.abs(b) <= bound)
     (W, b), *_ = draws(GlorotUniform(), Sigmoid())
     assert np.all(np.abs(W) <= np.sqrt(2 / (5 + 4)))
-    assert ScratchMLPClassifier().weight_init == "glorot_uniform"
+
+
+def test_sigmoid_gain_scales_glorots_bound_after_a_sigmoid_only():
+    for activation, gain in [(Sigmoid(), 2.0), (Tanh(), 1.0), (ReLU(), 1.0)]:
+        for (W, b), fan_in, fan_out in zip(
+            draws(GlorotUniform(sigmoid_gain=2.0), activation),
+            LAYER_UNITS[:-1],
+            LAYER_UNITS[1:],
+        ):
+            bound = gain * np.sqrt(6 / (fan_in + fan_out))
+            assert np.all(np.abs(W) <= bound) and np.all(np.abs(b) <= bound)
+            # the draws span the bound: a smaller one would also pass above
+            assert np.abs(np.concatenate([W.ravel(), b])).max() > bound / 2
+    # the same draws as scikit-learn's, scaled: one stream of random numbers
+    wide = draws(GlorotUniform(sigmoid_gain=2.0), Sigmoid())
+    for (W, b), (W_sk, b_sk) in zip(wide, draws(GlorotUniform(), Sigmoid())):
+        np.testing.assert_allclose(W, W_sk * 2 * np.sqrt(3))
+        np.testing.assert_allclose(b, b_sk * 2 * np.sqrt(3))
+
+
+@pytest.mark.parametrize("Estimator", [ScratchMLPClassifier, ScratchMLPRegressor])
+@pytest.mark.parametrize(
+    "solver, activation, gain",
+    [
+        ("sgd", "logistic", 2.0),  # plain SGD grows small weights slowly
+        ("sgd", "relu", None),
+        ("sgd", "tanh", None),
+        ("adam", "logistic", None),
+        ("lbfgs", "logistic", None),
+    ],
+)
+def test_the_default_start_widens_only_plain_sgds_sigmoid_layers(
+    Estimator, solver, activation, gain
+):
+    X = np.random.RandomState(1).normal(size=(20, 5))
+    y = np.arange(20) % 3
+    assert Estimator().weight_init is None
+    # one epoch at a rate of 1e-300 (one L-BFGS iteration) barely moves them
+    params = dict(hidden_layer_sizes=(4, 3), solver=solver, max_iter=1,
+                  activation=activation, random_state=7)  # fmt: skip
+    if solver != "lbfgs":
+        params["learning_rate_init"] = 1e-300
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        est = Estimator(**params).fit(X, y)
+    assert isinstance(est.weight_init_, GlorotUniform)
+    assert est.weight_init_.sigmoid_gain == (2.0 if solver == "sgd" else None)
+    if solver == "lbfgs":
+        return  # one iteration moves the weights: the initializer is checked
+    # the draws: scikit-learn's, or the same numbers scaled after a sigmoid
+    rng = np.random.RandomState(7)
+    units = [5, 4, 3, est.n_outputs_]
+    expected = GlorotUniform(sigmoid_gain=gain)
+    for W, b, fan_in, fan_out in zip(
+        est.coefs_, est.intercepts_, units[:-1], units[1:]
+    ):
+        W_0, b_0 = expected(fan_in, fan_out, rng, est.hidden_activation_)
+        np.testing.assert_array_equal(W, W_0)
+        np.testing.assert_array_equal(b, b_0)
 
 
 def test_standard_normal_is_the_articles_start():
