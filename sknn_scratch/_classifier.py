@@ -57,7 +57,8 @@ default="sigmoid"
         ``"adaptive"`` (divide the rate by 5 each time ``n_iter_no_change``
         epochs pass without an improvement of ``tol``; stop at a plateau
         where it is 1e-6 or below, or, on the solver's own rate,
-        ``learning_rate_init=None``, a tenth of its start or below),
+        ``learning_rate_init=None``, a quarter of its start or below: the
+        second plateau),
         ``"step"``, ``"cosine"``, or a schedule object.
     learning_rate_init : float or None, default=None
         The initial learning rate of the stochastic solvers. ``None`` is

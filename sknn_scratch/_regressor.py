@@ -28,7 +28,7 @@ class ScratchMLPRegressor(RegressorMixin, BaseScratchMLP):
     against 0.86 on Boston housing), so the regressor trains as
     MLPRegressor does (ReLU, Adam at 0.001, batches of up to 200), with its
     own stopping: a plateau (30 epochs without an improvement of ``tol``)
-    divides the rate by 5 (``"adaptive"``), and the third plateau stops,
+    divides the rate by 5 (``"adaptive"``), and the second plateau stops,
     within 200 epochs; the weights of the epoch of the lowest training loss
     are returned if the last ones are worse. ``activation="sigmoid",
     solver="sgd"`` is the article's method.
@@ -57,8 +57,8 @@ default="relu"
     learning_rate : str or schedule object, default="adaptive"
         The learning-rate schedule (see :class:`ScratchMLPClassifier`):
         ``"adaptive"`` divides the rate by 5 on each plateau and stops at a
-        plateau where it is 1e-6 or below (a tenth of the solver's rate
-        with ``learning_rate_init=None``).
+        plateau where it is 1e-6 or below (a quarter of the solver's rate
+        with ``learning_rate_init=None``: the second plateau).
     learning_rate_init : float or None, default=None
         The initial learning rate of the stochastic solvers. ``None`` is the
         solver's own default, at most 0.01: 0.01 for ``"sgd"`` (smaller than

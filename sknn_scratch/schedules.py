@@ -77,8 +77,9 @@ class Adaptive(Schedule):
     improvement of ``tol``, the rate is divided by 5; training stops at a
     plateau where it is ``min_learning_rate`` or below (scikit-learn's
     1e-6). The estimators' ``learning_rate="adaptive"`` with their default
-    ``learning_rate_init=None`` builds it with a tenth of the solver's rate
-    instead (see :func:`sknn_scratch._components.resolve_schedule`).
+    ``learning_rate_init=None`` builds it with a quarter of the solver's
+    rate instead, so that the second plateau stops (see
+    :func:`sknn_scratch._components.resolve_schedule`).
 
     Parameters
     ----------
