@@ -208,14 +208,15 @@ learning_rate_schedule_, weight_init_ : object
     -----
     Why these defaults: the method is the article's (sigmoid neurons, the
     squared error, plain SGD without momentum), trained to a good model in
-    few epochs: mini-batches of up to 64 at a rate of 1.0, divided by 5 at a
-    plateau of the training loss (5 epochs without an improvement of
-    ``tol``); the third plateau stops. At most 200 epochs; the weights of the
-    epoch of the lowest training loss are returned if the last ones are
-    worse. On 20 public classification data sets (``benchmarks/realdata.py``)
-    this scores as MLPClassifier's defaults do (mean accuracy 0.783 against
-    0.780) in a median 0.31 of its time, except on the smallest data with
-    many classes (see the user guide's "The defaults"). ``ARTICLE_PARAMS``
+    few epochs: weights drawn within twice Glorot's bound, mini-batches of
+    up to 64 at a rate of 1.0, divided by 5 at a plateau of the training
+    loss (5 epochs without an improvement of ``tol``); the second plateau
+    stops. At most 200 epochs; the weights of the epoch of the lowest
+    training loss are returned if the last ones are worse. On 20 public
+    classification data sets (``benchmarks/realdata.py``) this scores as
+    MLPClassifier's defaults do (mean accuracy 0.783 against 0.780) in a
+    median 0.22 of its time, except on the smallest data with many classes
+    (see the user guide's "The defaults"). ``ARTICLE_PARAMS``
     switches to the article's per-sample updates at 0.1 for 1000 epochs.
 
     Examples
