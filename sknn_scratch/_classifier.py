@@ -47,8 +47,8 @@ default="sigmoid"
         Strength of the L2 penalty.
     batch_size : int, "auto" or None, default=None
         Mini-batch size. ``None`` is every sample up to 64 (one batch,
-        with no warning), beyond that ``min(64, ceil(n_samples / 16))``: at
-        least 16 updates an epoch; ``"auto"`` is
+        with no warning), beyond that ``min(64, ceil(n_samples / 12))``: at
+        least 12 updates an epoch; ``"auto"`` is
         ``min(200, n_samples)`` (MLPClassifier's default). An int larger than
         the number of samples is clipped, with a warning, as in
         MLPClassifier.
@@ -215,7 +215,7 @@ learning_rate_schedule_, weight_init_ : object
     training loss are returned if the last ones are worse. On 20 public
     classification data sets (``benchmarks/realdata.py``) this scores as
     MLPClassifier's defaults do (mean accuracy 0.783 against 0.780) in a
-    median 0.22 of its time, except on the smallest data with many classes
+    median 0.21 of its time, except on the smallest data with many classes
     (see the user guide's "The defaults"). ``ARTICLE_PARAMS``
     switches to the article's per-sample updates at 0.1 for 1000 epochs.
 

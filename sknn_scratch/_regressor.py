@@ -49,8 +49,8 @@ default="relu"
         Strength of the L2 penalty.
     batch_size : int, "auto" or None, default="auto"
         Mini-batch size. ``None`` is every sample up to 64 (one batch,
-        with no warning), beyond that ``min(64, ceil(n_samples / 16))``: at
-        least 16 updates an epoch; ``"auto"`` is
+        with no warning), beyond that ``min(64, ceil(n_samples / 12))``: at
+        least 12 updates an epoch; ``"auto"`` is
         ``min(200, n_samples)`` (MLPClassifier's default). An int larger than
         the number of samples is clipped, with a warning, as in
         MLPClassifier.
