@@ -79,15 +79,15 @@ class GlorotUniform(Initializer):
 
 #: The estimators' start under plain SGD (``weight_init=None``,
 #: ``solver="sgd"``): Glorot's uniform with twice Glorot's bound after a
-#: sigmoid, scikit-learn's after ReLU or tanh. A
-#: sigmoid is nearly linear for sums within about 1 of 0; scikit-learn's
-#: bound keeps the hidden sums of tens of standardised inputs there, and SGD, at the
-#: rates a sigmoid network stands, then needs hundreds of epochs to grow
-#: features that tell rare classes apart (forensic glass, 214 rows and 6
-#: classes: 3.4 points below MLPClassifier over four seeds of the folds, and
-#: 0.2 with this start). Glorot and Bengio advise 4 times the bound for a
-#: sigmoid; on crabs that lost 30 points in one seed of four, and 2 none (the
-#: user guide's "The defaults" has the measurements).
+#: sigmoid, scikit-learn's after ReLU or tanh. A sigmoid is nearly linear
+#: for sums within about 1 of 0; scikit-learn's bound keeps the hidden sums
+#: of tens of standardised inputs there, and SGD, at the rates a sigmoid
+#: network stands, then needs hundreds of epochs to grow features that tell
+#: rare classes apart (forensic glass, 214 rows and 6 classes: 3.4 points
+#: below MLPClassifier over four seeds of the folds, and 0.2 with this
+#: start). Glorot and Bengio advise 4 times the bound for a sigmoid; on crabs
+#: that lost 30 points in one seed of four, and 2 none (the user guide's
+#: "The defaults" has the measurements).
 DEFAULT_WEIGHT_INIT = GlorotUniform(sigmoid_gain=2.0)
 
 
