@@ -232,11 +232,12 @@ def outputs_finite(network, X, chunk_rows):
 
     Usually proved without a forward pass, from bounds on ``|Z|``: the
     inputs are bounded by ``max |X|``, each layer's ``|Z|`` by the bound of
-    its inputs times the largest column sum of ``|W|``, plus ``max |b|``,
-    and a bounded activation (sigmoid, tanh) bounds its outputs. Every
-    built-in activation maps finite sums to finite outputs, so bounds far
-    below overflow settle it; otherwise the outputs are computed, a chunk
-    at a time.
+    its inputs times the largest column sum of ``|W|``, plus ``max |b|``;
+    a bounded activation (sigmoid, tanh) bounds its outputs, and any other
+    built-in one by its size at the ends of the sums' range (ReLU's outputs
+    by the sums' bound, the exponential's by e to it). Bounds far below
+    overflow settle it; otherwise (or for a user's own activation) the
+    outputs are computed, a chunk at a time.
     """
     if X.shape[0] == 0 or _bounded_far_below_overflow(network, X):
         return True
@@ -258,9 +259,22 @@ def _bounded_far_below_overflow(network, X):
     for W, b, f in zip(network.coefs, network.intercepts, network.activations):
         column_sums = float(xp.max(xp.sum(xp.abs(W), axis=0))) if all(W.shape) else 0.0
         bias = float(xp.max(xp.abs(b))) if b.shape[0] else 0.0
-        bound = bound * column_sums + bias
+        bound = _output_bound(f, bound * column_sums + bias, limit)
         if not bound < limit:
             return False
-        if f.output_bound is not None:
-            bound = float(f.output_bound)
     return True
+
+
+def _output_bound(f, bound, limit):
+    """A bound on ``|f(z)|`` for ``|z| <= bound``; infinity where none is known.
+
+    ``output_bound`` for a bounded activation; ``|f|`` at the ends of
+    ``[-bound, bound]`` for one whose size is largest there (ReLU's and the
+    exponential's alike: an exponential layer's outputs are not bounded by
+    its sums); none for a user's own activation, whose outputs are computed.
+    """
+    if f.output_bound is not None:
+        return float(f.output_bound)
+    if not bound < limit or not getattr(f, "largest_at_ends", False):
+        return np.inf
+    return float(np.max(np.abs(f.forward(np.array([-bound, bound])))))

@@ -73,6 +73,12 @@ class Activation(Component):
     #: A bound on ``|f(z)|`` for every ``z`` (``None``: unbounded). The
     #: estimators use it to prove outputs finite without a forward pass.
     output_bound = None
+    #: Whether ``|f(z)|`` over any ``[-b, b]`` is largest at ``-b`` or ``b``
+    #: (so for a function that only grows, or whose size grows with
+    #: ``|z|``): then a bound on a layer's sums bounds its outputs, and the
+    #: estimators prove them finite without a forward pass. ``False``: the
+    #: outputs are computed to be checked.
+    largest_at_ends = False
     #: Whether ``times_derivative`` needs only ``A``: the training step may
     #: then compute ``A`` in place over ``Z``, and passes the same array as
     #: both.
@@ -204,6 +210,7 @@ class ReLU(Activation):
     """
 
     sklearn_name = "relu"
+    largest_at_ends = True
     derivative_from_output = True
 
     def forward_into(self, Z, out):
@@ -233,6 +240,9 @@ class LeakyReLU(Activation):
     >>> LeakyReLU(0.1).forward([-2.0, 3.0]).tolist()
     [-0.2, 3.0]
     """
+
+    # |f(z)| is |z| or |alpha z|: it grows with |z| on either side, any alpha
+    largest_at_ends = True
 
     def __init__(self, alpha=0.01):
         self.alpha = alpha
@@ -274,6 +284,9 @@ class ELU(Activation):
         The value ``f`` tends to for very negative inputs is ``-alpha``.
     """
 
+    # |f(z)| is z, or |alpha| (1 - e^z) below 0: it grows with |z|, any alpha
+    largest_at_ends = True
+
     def __init__(self, alpha=1.0):
         self.alpha = alpha
 
@@ -310,6 +323,8 @@ class Softplus(Activation):
     Computed as :math:`\max(z, 0) + \ln(1 + e^{-|z|})`, which never overflows.
     """
 
+    largest_at_ends = True  # it only grows
+
     def forward_into(self, Z, out):
         # ln(1 + e^-|z|) first: out may be Z
         xp = functions_of(Z)
@@ -334,6 +349,7 @@ class Identity(Activation):
     """
 
     sklearn_name = "identity"
+    largest_at_ends = True
     derivative_from_output = True
 
     def forward_into(self, Z, out):
@@ -380,6 +396,7 @@ class Exp(Activation):
     """
 
     sklearn_name = "exp"
+    largest_at_ends = True
     derivative_from_output = True
 
     def forward_into(self, Z, out):

@@ -21,6 +21,7 @@ from sknn_scratch._checkpoint import outputs_finite
 from sknn_scratch._forms import activation_forms as engine_form
 from sknn_scratch._network import Network
 from sknn_scratch.activations import (
+    Exp,
     Identity,
     ReLU,
     Sigmoid,
@@ -270,6 +271,20 @@ def test_outputs_finite_proves_or_checks(scale, finite):
     # identity hidden layer: its outputs are as large as its sums
     network = Network(W, b, Identity(), Sigmoid())
     with np.errstate(over="ignore", invalid="ignore"):
+        assert outputs_finite(network, X, chunk_rows=1) is finite
+        _, A = network.feedforward(X)
+    assert np.isfinite(A).all() is np.bool_(finite)
+
+
+@pytest.mark.parametrize("scale, finite", [(0.001, True), (1.0, False)])
+def test_outputs_finite_bounds_an_exponential_layer_by_e_to_its_sums(scale, finite):
+    # the first hidden sum is 8: its exponential is e^8 = 2981, not 8; the
+    # second is 2981 * scale, whose exponential reaches the largest float
+    # at scale 1, and 10 times that overflows the identity output
+    X = np.array([[-8.0]])
+    coefs = [np.array([[-1.0]]), np.array([[scale]]), np.array([[10.0]])]
+    network = Network(coefs, [np.zeros(1)] * 3, Exp(), Identity())
+    with np.errstate(over="ignore"):
         assert outputs_finite(network, X, chunk_rows=1) is finite
         _, A = network.feedforward(X)
     assert np.isfinite(A).all() is np.bool_(finite)

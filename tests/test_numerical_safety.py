@@ -291,6 +291,19 @@ def test_huge_inputs_stop_with_advice_to_scale_them(data):
     assert np.isfinite(reg.predict(scaled)).all()
 
 
+def test_early_stopping_refuses_weights_whose_outputs_overflow():
+    # exponential hidden layers on inputs at -8: the starting weights already
+    # overflow (e^(8 * 1.2), then e to thousands), the first epoch's loss is
+    # inf, and early stopping keeps the start, whose outputs are inf
+    X, y = np.full((3, 1), -8.0), np.zeros(3)
+    reg = ScratchMLPRegressor(
+        (3, 4), activation="exp", learning_rate_init=1.0, max_iter=1,
+        early_stopping=True, validation_fraction=0.5, random_state=1,
+    )  # fmt: skip
+    with pytest.raises(ValueError, match="outputs overflow on the training data"):
+        quiet_fit(reg, X, y)
+
+
 def test_sigmoid_network_saturates_without_warnings_on_huge_inputs(data):
     """Saturated sigmoids give probabilities of exactly 0 or 1, not NaN."""
     X, y = data
